@@ -1,0 +1,34 @@
+package dev.gopo.launcher;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code gopo} command line: one launcher for the embedded infrastructure and every worker. */
+@Command(name = "gopo", mixinStandardHelpOptions = true, version = "gopo 0.1.0",
+        description = "GOPO (Group Ordinal Policy Optimization) streaming RL pipeline on Apache Kafka.",
+        subcommands = {RunCommand.class, InfraCommand.class, SmokeCommand.class, CommandLine.HelpCommand.class})
+public final class Gopo {
+    private static final Logger log = LoggerFactory.getLogger(Gopo.class);
+
+    /** The command line with every subcommand registered; exceptions become a one-line error and exit code 1. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Gopo());
+        WorkerCommands.register(cli);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + e.getMessage()));
+            log.debug("command failed", e);
+            return 1;
+        });
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        if (code != 0) {
+            log.info("gopo exits with code {}", code);
+        }
+        System.exit(code);
+    }
+}

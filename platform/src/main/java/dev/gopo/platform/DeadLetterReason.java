@@ -1,0 +1,27 @@
+package dev.gopo.platform;
+
+/** Why a record went to the dead-letter topic. The names are the {@code reason} field's values. */
+public enum DeadLetterReason {
+    /** Bytes that are not valid Confluent-wire-format Avro for the topic's record type. */
+    UNDECODABLE,
+    /** A reward that is NaN or infinite. */
+    NON_FINITE_REWARD,
+    /** A completion or reward index outside {@code [0, groupSize)}. */
+    INDEX_OUT_OF_RANGE,
+    /** A completion whose group size differs from the group's, or a non-positive group size. */
+    GROUP_SIZE_MISMATCH,
+    /** A record whose fields contradict each other (e.g. key differs from groupId, token and log-prob counts differ). */
+    INCONSISTENT_RECORD,
+    /** A group that did not complete within the timeout and had too few scored completions to emit. */
+    GROUP_TIMEOUT,
+    /** A prompt that does not fit the model's context. */
+    PROMPT_TOO_LONG,
+    /** A prompt for a task this deployment does not know. */
+    UNKNOWN_TASK,
+    /** A policy version whose weights are missing or unreadable. */
+    WEIGHTS_MISSING,
+    /** A policy version whose weights do not match the announced SHA-256. */
+    WEIGHTS_HASH_MISMATCH,
+    /** A group sampled by a policy more than max-policy-lag versions old. */
+    STALE_POLICY
+}

@@ -1,0 +1,93 @@
+package dev.gopo.platform;
+
+import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Client settings every worker shares, and the broker checks done at start-up. */
+public final class KafkaClients {
+    private KafkaClients() {
+    }
+
+    /** Idempotent producer, acks=all. */
+    public static Map<String, Object> producer(ClusterConfig cluster, String clientId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        return props;
+    }
+
+    /** Consumer in a group, manual commits, reading only committed transactional data. */
+    public static Map<String, Object> consumer(ClusterConfig cluster, String groupId, String clientId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return props;
+    }
+
+    public static Admin admin(ClusterConfig cluster) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
+    }
+
+    /**
+     * Fails fast with a clear message when no broker answers, instead of letting clients retry forever.
+     */
+    public static void requireBroker(ClusterConfig cluster, Duration timeout) {
+        try (Admin admin = admin(cluster)) {
+            admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new IllegalStateException("no Kafka broker reachable at " + cluster.bootstrapServers() + " within "
+                    + timeout.toSeconds() + " s; start one (e.g. 'gopo infra') or fix --bootstrap-servers", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the broker at " + cluster.bootstrapServers(), e);
+        }
+    }
+
+    /** Creates any of {@code topics} that do not exist yet (replication factor 1 for one broker, else 3 capped by brokers). */
+    public static void ensureTopics(ClusterConfig cluster, Collection<String> topics, int partitions) {
+        try (Admin admin = admin(cluster)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            short replication = (short) Math.min(3, brokers);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, partitions, replication)).toList();
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics " + topics, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topics " + topics + " on " + cluster.bootstrapServers() + ": " + e.getMessage(), e);
+        }
+    }
+}

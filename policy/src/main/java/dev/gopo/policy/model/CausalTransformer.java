@@ -1,0 +1,132 @@
+package dev.gopo.policy.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import dev.gopo.policy.PolicyConfig;
+
+/**
+ * The forward pass of a decoder-only, pre-LayerNorm causal transformer, written directly on
+ * NDArrays so that one set of weights serves both the full forward (training, scoring) and the
+ * KV-cached incremental forward (sampling).
+ *
+ * <pre>
+ * x_0   = E_tok[tokens] + E_pos[positions]
+ * h     = x + Attn(LN_1(x)),     Attn = softmax(Q K^T / sqrt(d_head) + M) V, then W_o
+ * x'    = h + W_down GELU(W_up LN_2(h))
+ * logits = LN_f(x_L) W_head^T     (W_head = E_tok when the head is tied)
+ * </pre>
+ *
+ * {@code M} is the causal mask: 0 where key position {@code j <= i}, -1e9 where {@code j > i}.
+ * Every array the pass creates is attached to the manager of the {@code tokens} argument (DJL
+ * attaches an operation's result to its first operand's manager, and every chain here starts
+ * from {@code tokens}), so closing that per-step manager frees the whole pass.
+ * No dropout: the sampling and training log-probs must be the same function of the weights.
+ */
+public final class CausalTransformer {
+
+    private static final float LAYER_NORM_EPS = 1e-5f;
+    private static final float MASKED = -1e9f;
+
+    private final PolicyConfig config;
+    private final TransformerWeights weights;
+    private final float attentionScale;
+
+    public CausalTransformer(PolicyConfig config, TransformerWeights weights) {
+        this.config = config;
+        this.weights = weights;
+        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+    }
+
+    /**
+     * Logits for every position of {@code tokens}.
+     *
+     * @param tokens {@code (B, S)} int32 or int64 token ids
+     * @param cache  {@code null} for a full causal pass from position 0; otherwise the pass
+     *               continues after the {@code cache.length()} cached positions and appends the
+     *               new keys and values to it
+     * @return {@code (B, S, vocab)} logits
+     */
+    public NDArray forward(NDArray tokens, KvCache cache) {
+        Shape shape = tokens.getShape();
+        if (shape.dimension() != 2) {
+            throw new IllegalArgumentException("tokens must be (B, S), got " + shape);
+        }
+        int batch = (int) shape.get(0);
+        int steps = (int) shape.get(1);
+        int start = cache == null ? 0 : cache.length();
+        if (start + steps > config.maxSeqLen()) {
+            throw new IllegalArgumentException("sequence of " + (start + steps)
+                    + " tokens exceeds the model context " + config.maxSeqLen());
+        }
+        if (cache != null && start > 0 && cache.batchSize() != batch) {
+            throw new IllegalArgumentException("tokens batch " + batch + " differs from cache batch "
+                    + cache.batchSize());
+        }
+        NDManager scratch = tokens.getManager();
+
+        NDArray positions = scratch.arange(start, start + steps);                       // (S)
+        NDArray x = Embedding.embedding(tokens, weights.tokenEmbedding(), SparseFormat.DENSE)
+                .singletonOrThrow()                                                    // (B, S, D)
+                .add(Embedding.embedding(positions, weights.positionEmbedding(), SparseFormat.DENSE)
+                        .singletonOrThrow());                                          // + (S, D)
+        NDArray mask = steps > 1 ? causalMask(scratch, start, steps) : null;           // (S, L+S)
+
+        for (int i = 0; i < weights.layerCount(); i++) {
+            TransformerWeights.Layer w = weights.layer(i);
+            NDArray h = layerNorm(x, w.ln1Gamma(), w.ln1Beta());                        // (B, S, D)
+            x = x.add(attention(h, w, i, cache, mask, batch, steps));                   // (B, S, D)
+            NDArray h2 = layerNorm(x, w.ln2Gamma(), w.ln2Beta());
+            NDArray up = Activation.gelu(linear(h2, w.upWeight(), w.upBias()));        // (B, S, dMlp)
+            x = x.add(linear(up, w.downWeight(), w.downBias()));                        // (B, S, D)
+        }
+        NDArray out = layerNorm(x, weights.finalNormGamma(), weights.finalNormBeta());
+        return linear(out, weights.head(), null);                                       // (B, S, vocab)
+    }
+
+    private NDArray attention(NDArray h, TransformerWeights.Layer w, int layer, KvCache cache,
+                              NDArray mask, int batch, int steps) {
+        int heads = config.nHeads();
+        int headDim = config.headDim();
+        NDList qkv = linear(h, w.qkvWeight(), w.qkvBias()).split(3, 2);                // 3 x (B, S, D)
+        NDArray q = qkv.get(0).reshape(batch, steps, heads, headDim).transpose(0, 2, 1, 3); // (B, H, S, hd)
+        NDArray kT = qkv.get(1).reshape(batch, steps, heads, headDim).transpose(0, 2, 3, 1); // (B, H, hd, S)
+        NDArray v = qkv.get(2).reshape(batch, steps, heads, headDim).transpose(0, 2, 1, 3); // (B, H, S, hd)
+        if (cache != null) {
+            NDArray[] kv = cache.append(layer, kT, v);
+            kT = kv[0];                                                                 // (B, H, hd, L+S)
+            v = kv[1];                                                                  // (B, H, L+S, hd)
+        }
+        NDArray scores = q.matMul(kT).muli(attentionScale);                            // (B, H, S, L+S)
+        if (mask != null) {
+            scores = scores.addi(mask);
+        }
+        NDArray context = scores.softmax(-1).matMul(v)                                 // (B, H, S, hd)
+                .transpose(0, 2, 1, 3)
+                .reshape(batch, steps, heads * headDim);                              // (B, S, D)
+        return linear(context, w.outWeight(), w.outBias());
+    }
+
+    /** Additive mask {@code (S, L+S)}: query {@code i} (absolute {@code L+i}) may see keys {@code j <= L+i}. */
+    private static NDArray causalMask(NDManager manager, int start, int steps) {
+        NDArray queryPos = manager.arange(start, start + steps).reshape(steps, 1);    // (S, 1)
+        NDArray keyPos = manager.arange(0, start + steps).reshape(1, start + steps);  // (1, L+S)
+        return keyPos.gt(queryPos).toType(DataType.FLOAT32, false).muli(MASKED);       // (S, L+S)
+    }
+
+    private static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
+        return LayerNorm.layerNorm(x, new Shape(x.getShape().get(-1)), gamma, beta, LAYER_NORM_EPS)
+                .singletonOrThrow();
+    }
+
+    private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+}
