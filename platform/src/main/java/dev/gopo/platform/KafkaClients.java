@@ -47,15 +47,22 @@ public final class KafkaClients {
     }
 
     public static Admin admin(ClusterConfig cluster) {
+        return admin(cluster, Duration.ofSeconds(15));
+    }
+
+    private static Admin admin(ClusterConfig cluster, Duration apiTimeout) {
+        int timeoutMs = (int) apiTimeout.toMillis();
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000)));
     }
 
     /**
      * Fails fast with a clear message when no broker answers, instead of letting clients retry forever.
      */
     public static void requireBroker(ClusterConfig cluster, Duration timeout) {
-        try (Admin admin = admin(cluster)) {
+        // The admin's own API timeout equals ours, so closing it does not wait for a call still retrying.
+        try (Admin admin = admin(cluster, timeout)) {
             admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             throw new IllegalStateException("no Kafka broker reachable at " + cluster.bootstrapServers() + " within "
