@@ -1,0 +1,272 @@
+package dev.gopo.learner;
+
+import dev.gopo.avro.AdvantageGroup;
+import dev.gopo.avro.TrainingMetrics;
+import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.RecordPublisher;
+import dev.gopo.policy.PolicyModel;
+import dev.gopo.policy.training.PolicyTrainer;
+import dev.gopo.policy.training.StepResult;
+import dev.gopo.policy.training.TrainingSequence;
+import dev.gopo.schemas.serde.RecordDecodeException;
+import dev.gopo.schemas.serde.RecordDecoder;
+import dev.gopo.schemas.topic.Topic;
+import dev.gopo.schemas.topic.Topics;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The learner loop: consume advantage groups, drop stale ones, make one clipped policy update per
+ * {@code groupsPerStep} groups, publish metrics, checkpoint and announce policy versions.
+ *
+ * <p>Position handling (ADR 0003): the consumer's position is owned by the checkpoint. At start-up
+ * the consumer seeks to the checkpoint's offsets; when a step completes, every
+ * record read so far is either in that step or was dead-lettered, so the step's end position is
+ * the position after the last record read. Only checkpointed positions survive a crash, together
+ * with the weights they produced.
+ */
+public final class Learner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Learner.class);
+
+    private final LearnerConfig config;
+    private final ClusterConfig cluster;
+    private final Topics topics;
+    private final Topic<String, AdvantageGroup> input;
+    private final CheckpointStore checkpoints;
+    private final RecordPublisher publisher;
+    private final PolicyAnnouncer announcer;
+    private final PolicyTrainer trainer;
+    private final StepAssembler assembler;
+    private final RecordDecoder<AdvantageGroup> decoder;
+
+    private long policyVersion;
+    private final Map<TopicPartition, Long> checkpointOffsets = new HashMap<>();
+    private final Map<TopicPartition, Long> readPosition = new HashMap<>();
+    private final Map<TopicPartition, Long> stepPosition = new HashMap<>();
+    private final List<String> groupsSinceCheckpoint = new ArrayList<>();
+    private long stepsSinceCheckpoint;
+    private long staleDropped;
+    private long lastStepEndNanos = System.nanoTime();
+
+    public Learner(LearnerConfig config, ClusterConfig cluster) throws IOException {
+        this.config = config;
+        this.cluster = cluster;
+        this.topics = cluster.topics();
+        this.input = topics.advantages(config.advantagesTopic().isEmpty() ? null : config.advantagesTopic());
+        this.checkpoints = new CheckpointStore(config.checkpointDir(), 2);
+        this.assembler = new StepAssembler(config.groupsPerStep(), config.maxPolicyLag());
+        this.decoder = new RecordDecoder<>(input.valueSerde().deserializer());
+        Optional<Checkpoint> latest = checkpoints.latest();
+        if (latest.isPresent()) {
+            Checkpoint cp = latest.get();
+            this.trainer = PolicyTrainer.load(cp.trainerDir(), config.trainer());
+            this.policyVersion = cp.policyVersion();
+            cp.offsets().forEach((tp, offset) -> checkpointOffsets.put(parse(tp), offset));
+            log.info("restored checkpoint {} (step {}, policy version {}, offsets {})", cp.dir(), cp.step(), cp.policyVersion(), cp.offsets());
+        } else {
+            PolicyModel init = PolicyModel.load(config.initPolicyDir());
+            this.trainer = PolicyTrainer.create(init, config.trainer());
+            this.policyVersion = 0;
+            log.info("starting from {} ({} parameters) as policy version 0", config.initPolicyDir(), init.parameterCount());
+        }
+        stepPosition.putAll(checkpointOffsets);
+        this.publisher = new RecordPublisher(cluster, topics, "learner", config.learnerId());
+        this.announcer = new PolicyAnnouncer(config.policiesDir(), publisher, topics,
+                config.advantagesTopic().isEmpty() ? "GOPO" : config.advantagesTopic().toUpperCase());
+    }
+
+    private static TopicPartition parse(String tp) {
+        int dash = tp.lastIndexOf('-');
+        return new TopicPartition(tp.substring(0, dash), Integer.parseInt(tp.substring(dash + 1)));
+    }
+
+    public long policyVersion() {
+        return policyVersion;
+    }
+
+    public long steps() {
+        return trainer.steps();
+    }
+
+    public long staleDropped() {
+        return staleDropped;
+    }
+
+    /** Runs until {@code stop} is set, {@code maxSteps} is reached or the idle timeout passes; then checkpoints. */
+    public void run(AtomicBoolean stop) throws IOException {
+        KafkaClients.ensureTopics(cluster, List.of(input.name(), topics.names().metrics(), topics.names().deadLetters()), 4);
+        // One partition: readers see versions in the order they were announced.
+        KafkaClients.ensureTopics(cluster, List.of(topics.names().policyVersions()), 1);
+        // (Re-)announce the version we start from, so generators that missed it can catch up.
+        announcer.announce(policyVersion, trainer.steps(), announcer.save(trainer.policy(), policyVersion));
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.consumer(cluster, config.learnerId(), config.learnerId()), new StringDeserializer(), new ByteArrayDeserializer())) {
+            assignAndSeek(consumer);
+            long lastRecordNanos = System.nanoTime();
+            while (!stop.get() && !maxStepsReached()) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                if (records.isEmpty()) {
+                    if (!config.idleTimeout().isZero() && System.nanoTime() - lastRecordNanos > config.idleTimeout().toNanos()) {
+                        log.info("no advantage groups for {} s: stopping (idle timeout)", config.idleTimeout().toSeconds());
+                        break;
+                    }
+                    continue;
+                }
+                lastRecordNanos = System.nanoTime();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    if (stop.get() || maxStepsReached()) {
+                        break;
+                    }
+                    process(record);
+                }
+            }
+            if (stepsSinceCheckpoint > 0) {
+                checkpoint(consumer);
+            }
+        }
+        publisher.flush();
+        log.info("learner stopped at step {}, policy version {}; {} stale groups dropped, {} dead letters",
+                trainer.steps(), policyVersion, staleDropped, publisher.deadLetterCount());
+    }
+
+    private boolean maxStepsReached() {
+        return config.maxSteps() > 0 && trainer.steps() >= config.maxSteps();
+    }
+
+    private void process(ConsumerRecord<String, byte[]> record) throws IOException {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        readPosition.put(tp, record.offset() + 1);
+        AdvantageGroup group;
+        try {
+            group = decoder.decode(record);
+        } catch (RecordDecodeException e) {
+            publisher.deadLetter(record, DeadLetterReason.UNDECODABLE, e.getMessage());
+            return;
+        }
+        if (group.getCompletions().isEmpty()) {
+            publisher.deadLetter(record, DeadLetterReason.INCONSISTENT_RECORD, "advantage group " + group.getGroupId() + " has no completions");
+            return;
+        }
+        if (assembler.isStale(group, policyVersion)) {
+            staleDropped++;
+            publisher.deadLetter(record, DeadLetterReason.STALE_POLICY, "group " + group.getGroupId() + " is "
+                    + StepAssembler.lag(group, policyVersion) + " policy versions old (current " + policyVersion
+                    + ", --max-policy-lag " + config.maxPolicyLag() + ")");
+            return;
+        }
+        List<TrainingSequence> check;
+        try {
+            check = StepAssembler.sequences(List.of(group));
+        } catch (IllegalArgumentException e) {
+            publisher.deadLetter(record, DeadLetterReason.INCONSISTENT_RECORD, "group " + group.getGroupId() + ": " + e.getMessage());
+            return;
+        }
+        if (check.isEmpty()) {
+            return;
+        }
+        Optional<List<AdvantageGroup>> step = assembler.add(group);
+        if (step.isPresent()) {
+            train(step.get());
+        }
+    }
+
+    private void train(List<AdvantageGroup> groups) throws IOException {
+        List<Long> lags = groups.stream().map(g -> StepAssembler.lag(g, policyVersion)).toList();
+        StepResult result = trainer.step(StepAssembler.sequences(groups));
+        long now = System.nanoTime();
+        double wallSeconds = (now - lastStepEndNanos) / 1e9;
+        lastStepEndNanos = now;
+        stepPosition.putAll(readPosition);
+        groups.forEach(g -> groupsSinceCheckpoint.add(g.getGroupId()));
+        stepsSinceCheckpoint++;
+        if (config.announceEveryStep()) {
+            policyVersion++;
+            announcer.announce(policyVersion, result.step(), announcer.save(trainer.policy(), policyVersion));
+        }
+        Map<String, Double> metrics = StepMetrics.of(result, lags, staleDropped, publisher.deadLetterCount(), wallSeconds, groups.size());
+        publisher.send(topics.metrics(), config.learnerId(), TrainingMetrics.newBuilder().setLearnerId(config.learnerId())
+                .setStep(result.step()).setPolicyVersion(policyVersion).setMetrics(metrics).setTimestampMs(System.currentTimeMillis()).build());
+        log.info(String.format("step %d: loss/policy %.4f loss/kl %.5f ratio/mean %.4f clip %.3f grad/norm %.3f lag %.1f tokens/s %.0f (%d ms)",
+                result.step(), result.policyLoss(), result.kl(), result.ratioMean(), result.clipFraction(), result.gradNorm(),
+                metrics.get("lag/policy_versions"), metrics.get("throughput/tokens_per_s"), result.stepMillis()));
+        if (stepsSinceCheckpoint >= config.checkpointEvery()) {
+            checkpoint(null);
+        }
+    }
+
+    private void checkpoint(KafkaConsumer<String, byte[]> consumerForCommit) throws IOException {
+        boolean announceNow = !config.announceEveryStep();
+        long version = announceNow ? policyVersion + 1 : policyVersion;
+        String sha = announceNow ? announcer.save(trainer.policy(), version) : null;
+        Map<String, Long> offsets = new HashMap<>();
+        stepPosition.forEach((tp, o) -> offsets.put(tp.toString(), o));
+        Checkpoint cp = checkpoints.save(trainer.steps(), version, offsets, groupsSinceCheckpoint, trainer::save);
+        policyVersion = version;
+        checkpointOffsets.clear();
+        checkpointOffsets.putAll(stepPosition);
+        groupsSinceCheckpoint.clear();
+        stepsSinceCheckpoint = 0;
+        log.info("checkpoint {} (step {}, offsets {})", cp.dir().getFileName(), cp.step(), cp.offsets());
+        if (announceNow) {
+            announcer.announce(version, trainer.steps(), sha);
+        }
+        if (consumerForCommit != null) {
+            commitForMonitoring(consumerForCommit);
+        }
+    }
+
+    private void commitForMonitoring(KafkaConsumer<String, byte[]> consumer) {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        checkpointOffsets.forEach((tp, o) -> commit.put(tp, new OffsetAndMetadata(o)));
+        try {
+            consumer.commitSync(commit);
+        } catch (RuntimeException e) {
+            log.warn("could not commit offsets for monitoring (the checkpoint is authoritative): {}", e.toString());
+        }
+    }
+
+    /**
+     * The learner is the only reader of its advantages topic, so it assigns itself every partition
+     * instead of joining a consumer group: no rebalance can move its position, and a restarted
+     * learner does not wait for the session of its killed predecessor to expire.
+     */
+    private void assignAndSeek(KafkaConsumer<String, byte[]> consumer) {
+        List<TopicPartition> partitions = consumer.partitionsFor(input.name()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        for (TopicPartition tp : partitions) {
+            Long offset = stepPosition.get(tp);
+            if (offset != null) {
+                consumer.seek(tp, offset);
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+            }
+        }
+        log.info("reading {} partitions of {} from {}", partitions.size(), input.name(), stepPosition.isEmpty() ? "the beginning" : stepPosition);
+    }
+
+    @Override
+    public void close() {
+        try {
+            publisher.close();
+        } finally {
+            trainer.close();
+        }
+    }
+}

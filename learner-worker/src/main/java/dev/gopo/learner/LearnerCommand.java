@@ -1,0 +1,128 @@
+package dev.gopo.learner;
+
+import dev.gopo.platform.ClusterOptions;
+import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import dev.gopo.platform.KafkaClients;
+import dev.gopo.policy.training.AdamWConfig;
+import dev.gopo.policy.training.LossConfig;
+import dev.gopo.policy.training.TrainerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gopo learner}: clipped GOPO policy updates from the advantages topic. */
+@Command(name = "learner", mixinStandardHelpOptions = true,
+        description = {"Consume advantage groups, make clipped policy updates with DJL (PyTorch), checkpoint weights + optimizer state + offsets,",
+                "and announce policy versions. Restarts resume from the latest checkpoint."})
+public final class LearnerCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(LearnerCommand.class);
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Option(names = "--learner-id", defaultValue = "learner-0", description = "Learner id: consumer group and metrics key. Default: ${DEFAULT-VALUE}")
+    String learnerId;
+
+    @Option(names = "--advantages", defaultValue = "", paramLabel = "SUFFIX",
+            description = "Advantages topic to train on: empty for the GOPO topic, or an estimator suffix such as 'grpo'. Default: GOPO topic")
+    String advantagesTopic;
+
+    @Option(names = "--init-policy", paramLabel = "DIR", description = "Starting policy directory, also the frozen KL reference (from 'gopo prepare').")
+    Path initPolicy;
+
+    @Option(names = "--work-dir", defaultValue = "gopo-work/learner", description = "Checkpoints and announced weights. Default: ${DEFAULT-VALUE}")
+    Path workDir;
+
+    @Option(names = "--groups-per-step", defaultValue = "8", description = "Prompts (groups) per optimisation step (paper: 128). Default: ${DEFAULT-VALUE}")
+    int groupsPerStep;
+
+    @Option(names = "--max-policy-lag", defaultValue = "4", description = "Drop groups sampled more than this many versions ago. Default: ${DEFAULT-VALUE}")
+    long maxPolicyLag;
+
+    @Option(names = "--checkpoint-every", defaultValue = "5", description = "Checkpoint every N steps. Default: ${DEFAULT-VALUE}")
+    int checkpointEvery;
+
+    @Option(names = "--announce-every-step", description = "Announce a policy version after every step instead of after every checkpoint.")
+    boolean announceEveryStep;
+
+    @Option(names = "--lr", defaultValue = "1e-4", description = "Peak learning rate (paper: 1e-6 for a 1.7B model). Default: ${DEFAULT-VALUE}")
+    double lr;
+
+    @Option(names = "--warmup-steps", defaultValue = "10", description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}")
+    int warmupSteps;
+
+    @Option(names = "--eps-low", defaultValue = "0.2", description = "Lower clip range of the ratio. Default: ${DEFAULT-VALUE}")
+    double epsLow;
+
+    @Option(names = "--eps-high", defaultValue = "0.2", description = "Upper clip range of the ratio. Default: ${DEFAULT-VALUE}")
+    double epsHigh;
+
+    @Option(names = "--beta", defaultValue = "0.04", description = "Weight of the k3 KL penalty to the reference. Default: ${DEFAULT-VALUE}")
+    double beta;
+
+    @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "Global gradient-norm clip. Default: ${DEFAULT-VALUE}")
+    double maxGradNorm;
+
+    @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature of the generators (log-probs must match). Default: ${DEFAULT-VALUE}")
+    double temperature;
+
+    @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in total (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}")
+    long maxSteps;
+
+    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "SECONDS",
+            description = "Stop after this many seconds without input (0 = never). Default: ${DEFAULT-VALUE}")
+    long idleTimeoutSeconds;
+
+    public LearnerConfig toConfig() {
+        AdamWConfig defaults = AdamWConfig.defaults(lr);
+        TrainerConfig trainer = new TrainerConfig(new LossConfig(epsLow, epsHigh, beta),
+                new AdamWConfig(lr, warmupSteps, defaults.beta1(), defaults.beta2(), defaults.eps(), defaults.weightDecay(), maxGradNorm),
+                temperature);
+        return new LearnerConfig(learnerId, advantagesTopic, groupsPerStep, maxPolicyLag, checkpointEvery, announceEveryStep,
+                workDir, initPolicy, trainer, maxSteps, Duration.ofSeconds(idleTimeoutSeconds));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        LearnerConfig config = toConfig();
+        ClusterConfig clusterConfig = cluster.toConfig();
+        KafkaClients.requireBroker(clusterConfig, Duration.ofSeconds(15));
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "learner-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Learner learner = new Learner(config, clusterConfig)) {
+            learner.run(stop);
+        } finally {
+            done.countDown();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it was our own stop signal
+        }
+        return 0;
+    }
+
+    /** Entry point for running the learner as its own process (e.g. in the crash test). */
+    public static void main(String[] args) {
+        int code = new CommandLine(new LearnerCommand()).execute(args);
+        log.info("learner exits with code {}", code);
+        System.exit(code);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.gopo.learner;
+
+import dev.gopo.avro.AdvantageGroup;
+import dev.gopo.avro.ScoredCompletion;
+import dev.gopo.policy.training.TrainingSequence;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Collects advantage groups into optimisation steps of {@code groupsPerStep} groups and enforces
+ * the staleness bound.
+ *
+ * <p>A group's lag is {@code currentVersion - min_i policyVersion_i} over its completions: how many
+ * policy versions old its oldest sample is. In an asynchronous pipeline the ratio
+ * {@code exp(logp_theta - logp_behaviour)} is an importance weight, which is only trustworthy while
+ * the behaviour policy is close to the current one, so groups with lag above {@code maxPolicyLag}
+ * are rejected (and counted) instead of trained on.
+ */
+public final class StepAssembler {
+    private final int groupsPerStep;
+    private final long maxPolicyLag;
+    private final List<AdvantageGroup> pending = new ArrayList<>();
+
+    public StepAssembler(int groupsPerStep, long maxPolicyLag) {
+        if (groupsPerStep < 1) {
+            throw new IllegalArgumentException("groupsPerStep must be >= 1, got " + groupsPerStep);
+        }
+        if (maxPolicyLag < 0) {
+            throw new IllegalArgumentException("maxPolicyLag must be >= 0, got " + maxPolicyLag);
+        }
+        this.groupsPerStep = groupsPerStep;
+        this.maxPolicyLag = maxPolicyLag;
+    }
+
+    /** Lag of a group against the current policy version. */
+    public static long lag(AdvantageGroup group, long currentVersion) {
+        long oldest = group.getCompletions().stream().mapToLong(ScoredCompletion::getPolicyVersion).min().orElse(currentVersion);
+        return Math.max(0, currentVersion - oldest);
+    }
+
+    public boolean isStale(AdvantageGroup group, long currentVersion) {
+        return lag(group, currentVersion) > maxPolicyLag;
+    }
+
+    /** Adds an accepted (not stale) group; returns the step's groups once {@code groupsPerStep} are pending. */
+    public Optional<List<AdvantageGroup>> add(AdvantageGroup group) {
+        pending.add(group);
+        if (pending.size() < groupsPerStep) {
+            return Optional.empty();
+        }
+        List<AdvantageGroup> step = List.copyOf(pending);
+        pending.clear();
+        return Optional.of(step);
+    }
+
+    public int pendingGroups() {
+        return pending.size();
+    }
+
+    /** Forgets pending groups (after a rebalance or restore they are re-read from Kafka). */
+    public void clear() {
+        pending.clear();
+    }
+
+    /**
+     * One {@link TrainingSequence} per completion. Completions with zero advantage still count in
+     * the token average (token-level averaging over the whole micro-batch) — they contribute
+     * only through the KL term.
+     */
+    public static List<TrainingSequence> sequences(List<AdvantageGroup> groups) {
+        List<TrainingSequence> out = new ArrayList<>();
+        for (AdvantageGroup g : groups) {
+            int[] prompt = g.getPromptTokenIds().stream().mapToInt(Integer::intValue).toArray();
+            for (ScoredCompletion c : g.getCompletions()) {
+                int[] tokens = c.getTokenIds().stream().mapToInt(Integer::intValue).toArray();
+                float[] logProbs = new float[c.getBehaviourLogProbs().size()];
+                for (int i = 0; i < logProbs.length; i++) {
+                    logProbs[i] = c.getBehaviourLogProbs().get(i);
+                }
+                out.add(new TrainingSequence(prompt, tokens, logProbs, c.getAdvantage()));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.gopo.learner;
+
+import dev.gopo.policy.training.StepResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The namespaced metrics of one learner step (see the table in the module README).
+ */
+final class StepMetrics {
+    private StepMetrics() {
+    }
+
+    static Map<String, Double> of(StepResult r, List<Long> lags, long staleDropped, long deadLetters, double wallSeconds, int groups) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss/total", r.loss());
+        m.put("loss/policy", r.policyLoss());
+        m.put("loss/kl", r.kl());
+        m.put("ratio/mean", r.ratioMean());
+        m.put("ratio/clip_fraction", r.clipFraction());
+        m.put("grad/norm", r.gradNorm());
+        m.put("train/lr", r.lr());
+        m.put("train/tokens", (double) r.tokens());
+        m.put("train/groups", (double) groups);
+        m.put("time/step_ms", (double) r.stepMillis());
+        m.put("throughput/tokens_per_s", wallSeconds > 0 ? r.tokens() / wallSeconds : 0.0);
+        m.put("lag/policy_versions", lags.stream().mapToLong(Long::longValue).average().orElse(0));
+        m.put("lag/policy_versions_max", (double) lags.stream().mapToLong(Long::longValue).max().orElse(0));
+        m.put("stale/dropped_groups", (double) staleDropped);
+        m.put("dead_letters/total", (double) deadLetters);
+        return m;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.gopo.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class LearnerConfigTest {
+    private static LearnerConfig parse(String... args) {
+        LearnerCommand command = new LearnerCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.toConfig();
+    }
+
+    @Test
+    void defaultsAreValidOnceAnInitPolicyIsGiven() {
+        LearnerConfig config = parse("--init-policy", "/tmp/p");
+        assertThat(config.groupsPerStep()).isEqualTo(8);
+        assertThat(config.trainer().loss().beta()).isEqualTo(0.04);
+        assertThat(config.checkpointDir().toString()).endsWith("checkpoints");
+    }
+
+    @Test
+    void badValuesSayWhichOptionAndHowToFixIt() {
+        assertThatThrownBy(() -> parse()).hasMessageContaining("--init-policy is required");
+        assertThatThrownBy(() -> parse("--init-policy", "p", "--groups-per-step", "0")).hasMessageContaining("--groups-per-step");
+        assertThatThrownBy(() -> parse("--init-policy", "p", "--max-policy-lag", "-1")).hasMessageContaining("--max-policy-lag");
+        assertThatThrownBy(() -> parse("--init-policy", "p", "--learner-id", "a b")).hasMessageContaining("--learner-id");
+        assertThatThrownBy(() -> parse("--init-policy", "p", "--temperature", "0")).hasMessageContaining("temperature");
+        assertThatThrownBy(() -> parse("--init-policy", "p", "--lr", "-1")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

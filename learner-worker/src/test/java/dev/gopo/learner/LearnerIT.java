@@ -1,0 +1,91 @@
+package dev.gopo.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gopo.avro.DeadLetter;
+import dev.gopo.avro.PolicyVersion;
+import dev.gopo.avro.TrainingMetrics;
+import dev.gopo.policy.PolicyModel;
+import dev.gopo.policy.training.TrainerConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The learner on a real broker: trains, checkpoints, announces, dead-letters bad input, resumes. */
+class LearnerIT {
+    @TempDir
+    Path tmp;
+
+    private LearnerConfig config(Path initPolicy, long maxSteps) {
+        return new LearnerConfig("learner-it", "", 2, 4, 2, false, tmp.resolve("work"), initPolicy,
+                TrainerConfig.defaults(1e-3), maxSteps, Duration.ofSeconds(4));
+    }
+
+    @Test
+    void trainsCheckpointsAnnouncesAndResumesWithoutRetraining() throws Exception {
+        LearnerHarness h = new LearnerHarness("learner");
+        Path init = Fixtures.tinyPolicy(tmp.resolve("init"));
+        List<String> first = h.produceGroups(8, 4, 0);
+        // Bad input: bytes that are not Avro, and a group sampled 5 versions before the current one.
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(h.infra.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(h.cluster.topicNames().advantages(), "junk", new byte[] {9, 9, 9})).get();
+        }
+        h.produceGroups(1, 4, -5);
+
+        try (Learner learner = new Learner(config(init, 0), h.cluster)) {
+            learner.run(new AtomicBoolean());
+            assertThat(learner.steps()).isEqualTo(4);
+            assertThat(learner.staleDropped()).isEqualTo(1);
+        }
+        CheckpointStore store = new CheckpointStore(tmp.resolve("work/checkpoints"), 2);
+        Checkpoint cp = store.latest().orElseThrow();
+        assertThat(cp.step()).isEqualTo(4);
+        assertThat(store.all().stream().flatMap(c -> c.trainedGroups().stream())).containsExactlyInAnyOrderElementsOf(first);
+
+        List<PolicyVersion> versions = h.readAll(h.cluster.topicNames().policyVersions(),
+                h.cluster.topics().policyVersions().valueSerde().deserializer(), 3, Duration.ofSeconds(20));
+        assertThat(versions).extracting(PolicyVersion::getVersion).containsExactly(0L, 1L, 2L);
+        PolicyVersion last = versions.get(2);
+        assertThat(last.getStep()).isEqualTo(4);
+        Path weights = Path.of(URI.create(last.getWeightsUri()));
+        try (PolicyModel announced = PolicyModel.load(weights, last.getSha256())) {
+            assertThat(announced.contentHash()).isEqualTo(last.getSha256());
+        }
+        assertThat(last.getSha256()).isNotEqualTo(versions.get(0).getSha256());
+
+        List<TrainingMetrics> metrics = h.readAll(h.cluster.topicNames().metrics(),
+                h.cluster.topics().metrics().valueSerde().deserializer(), 4, Duration.ofSeconds(20));
+        assertThat(metrics).hasSize(4);
+        assertThat(metrics.get(0).getMetrics()).containsKeys("loss/policy", "loss/kl", "ratio/mean", "ratio/clip_fraction",
+                "grad/norm", "lag/policy_versions", "throughput/tokens_per_s");
+        metrics.forEach(m -> m.getMetrics().values().forEach(v -> assertThat(v).isFinite()));
+
+        List<DeadLetter> dead = h.readAll(h.cluster.topicNames().deadLetters(),
+                h.cluster.topics().deadLetters().valueSerde().deserializer(), 2, Duration.ofSeconds(20));
+        assertThat(dead).extracting(DeadLetter::getReason).containsExactlyInAnyOrder("UNDECODABLE", "STALE_POLICY");
+        assertThat(dead).allSatisfy(d -> assertThat(d.getOffset()).isNotNull());
+
+        // Restart: resumes at step 4 from the checkpoint, trains only the new groups.
+        List<String> second = h.produceGroups(4, 4, 2);
+        try (Learner learner = new Learner(config(init, 0), h.cluster)) {
+            assertThat(learner.steps()).isEqualTo(4);
+            assertThat(learner.policyVersion()).isEqualTo(2);
+            learner.run(new AtomicBoolean());
+            assertThat(learner.steps()).isEqualTo(6);
+        }
+        List<String> trained = new ArrayList<>();
+        store.all().forEach(c -> trained.addAll(c.trainedGroups()));
+        List<String> expected = new ArrayList<>(first);
+        expected.addAll(second);
+        assertThat(trained).containsExactlyInAnyOrderElementsOf(expected);
+    }
+}

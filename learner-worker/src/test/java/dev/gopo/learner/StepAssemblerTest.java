@@ -1,0 +1,58 @@
+package dev.gopo.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gopo.avro.AdvantageGroup;
+import dev.gopo.avro.ScoredCompletion;
+import dev.gopo.policy.training.TrainingSequence;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StepAssemblerTest {
+    @Test
+    void lagIsMeasuredFromTheOldestCompletion() {
+        AdvantageGroup g = Fixtures.group("a", 4, 5, 1);
+        List<ScoredCompletion> mixed = new ArrayList<>(g.getCompletions());
+        mixed.set(2, ScoredCompletion.newBuilder(mixed.get(2)).setPolicyVersion(3).build());
+        g.setCompletions(mixed);
+        assertThat(StepAssembler.lag(g, 9)).isEqualTo(6);
+        StepAssembler assembler = new StepAssembler(2, 5);
+        assertThat(assembler.isStale(g, 8)).isFalse();
+        assertThat(assembler.isStale(g, 9)).isTrue();
+    }
+
+    @Test
+    void emitsAStepEveryGroupsPerStepGroups() {
+        StepAssembler assembler = new StepAssembler(3, 1);
+        assertThat(assembler.add(Fixtures.group("a", 2, 0, 1))).isEmpty();
+        assertThat(assembler.add(Fixtures.group("b", 2, 0, 2))).isEmpty();
+        assertThat(assembler.add(Fixtures.group("c", 2, 0, 3))).hasValueSatisfying(s ->
+                assertThat(s).extracting(AdvantageGroup::getGroupId).containsExactly("a", "b", "c"));
+        assertThat(assembler.pendingGroups()).isZero();
+    }
+
+    @Test
+    void sequencesCarryPromptTokensLogProbsAndAdvantages() {
+        AdvantageGroup g = Fixtures.group("a", 3, 0, 7);
+        List<TrainingSequence> seqs = StepAssembler.sequences(List.of(g));
+        assertThat(seqs).hasSize(3);
+        assertThat(seqs).extracting(TrainingSequence::advantage).containsExactly(2.0, 0.0, -2.0);
+        assertThat(seqs.get(1).completionTokens()).hasSize(g.getCompletions().get(1).getTokenIds().size());
+        assertThat(seqs.get(0).promptTokens()).containsExactly(1, 40, 41, 42, 3);
+    }
+
+    @Test
+    void inconsistentCompletionIsRejected() {
+        AdvantageGroup g = Fixtures.group("a", 2, 0, 1);
+        g.getCompletions().get(0).setBehaviourLogProbs(List.of(-1f));
+        assertThatThrownBy(() -> StepAssembler.sequences(List.of(g))).hasMessageContaining("must match one to one");
+    }
+
+    @Test
+    void badSettingsAreRejected() {
+        assertThatThrownBy(() -> new StepAssembler(0, 1)).hasMessageContaining("groupsPerStep");
+        assertThatThrownBy(() -> new StepAssembler(1, -1)).hasMessageContaining("maxPolicyLag");
+    }
+}
