@@ -1,5 +1,7 @@
 package dev.gopo.launcher;
 
+import dev.gopo.learner.LearnerCommand;
+import dev.gopo.learner.bench.LearnerBenchmark;
 import picocli.CommandLine;
 
 /** Registers the workers' own commands (each worker module owns its picocli command class). */
@@ -8,6 +10,7 @@ final class WorkerCommands {
     }
 
     static void register(CommandLine cli) {
-        // Worker commands are added here as their modules provide them.
+        cli.addSubcommand(new LearnerCommand());
+        cli.addSubcommand(new LearnerBenchmark());
     }
 }
