@@ -1,5 +1,6 @@
 package dev.gopo.launcher;
 
+import dev.gopo.generator.GeneratorCommand;
 import dev.gopo.learner.LearnerCommand;
 import dev.gopo.learner.bench.LearnerBenchmark;
 import picocli.CommandLine;
@@ -10,6 +11,7 @@ final class WorkerCommands {
     }
 
     static void register(CommandLine cli) {
+        cli.addSubcommand(new GeneratorCommand());
         cli.addSubcommand(new LearnerCommand());
         cli.addSubcommand(new LearnerBenchmark());
     }

@@ -247,8 +247,7 @@ public final class Learner implements AutoCloseable {
      * learner does not wait for the session of its killed predecessor to expire.
      */
     private void assignAndSeek(KafkaConsumer<String, byte[]> consumer) {
-        List<TopicPartition> partitions = consumer.partitionsFor(input.name()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> partitions = KafkaClients.partitions(consumer, input.name(), Duration.ofSeconds(30));
         consumer.assign(partitions);
         for (TopicPartition tp : partitions) {
             Long offset = stepPosition.get(tp);

@@ -3,14 +3,13 @@ package dev.gopo.learner;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.Shutdown;
 import dev.gopo.policy.training.AdamWConfig;
 import dev.gopo.policy.training.LossConfig;
 import dev.gopo.policy.training.TrainerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -95,27 +94,11 @@ public final class LearnerCommand implements Callable<Integer> {
         LearnerConfig config = toConfig();
         ClusterConfig clusterConfig = cluster.toConfig();
         KafkaClients.requireBroker(clusterConfig, Duration.ofSeconds(15));
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        Shutdown.runUntilStopped("learner", stop -> {
+            try (Learner learner = new Learner(config, clusterConfig)) {
+                learner.run(stop);
             }
-        }, "learner-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (Learner learner = new Learner(config, clusterConfig)) {
-            learner.run(stop);
-        } finally {
-            done.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running: it was our own stop signal
-        }
+        });
         return 0;
     }
 

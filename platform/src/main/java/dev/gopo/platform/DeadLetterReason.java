@@ -16,6 +16,8 @@ public enum DeadLetterReason {
     GROUP_TIMEOUT,
     /** A prompt that does not fit the model's context. */
     PROMPT_TOO_LONG,
+    /** A prompt whose text cannot be tokenized (characters outside the vocabulary) or is empty. */
+    INVALID_PROMPT,
     /** A prompt for a task this deployment does not know. */
     UNKNOWN_TASK,
     /** A policy version whose weights are missing or unreadable. */

@@ -15,6 +15,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Client settings every worker shares, and the broker checks done at start-up. */
@@ -70,6 +73,30 @@ public final class KafkaClients {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the broker at " + cluster.bootstrapServers(), e);
+        }
+    }
+
+    /**
+     * Partitions of {@code topic}, waiting for a just-created topic's metadata to reach the client
+     * (right after creation {@code partitionsFor} may still answer with no partitions).
+     */
+    public static List<TopicPartition> partitions(Consumer<?, ?> consumer, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " has no partitions visible after " + timeout.toSeconds()
+                        + " s; does it exist on the cluster?");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
+            }
         }
     }
 

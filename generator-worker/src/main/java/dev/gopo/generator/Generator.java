@@ -1,0 +1,299 @@
+package dev.gopo.generator;
+
+import dev.gopo.avro.Completion;
+import dev.gopo.avro.PolicyVersion;
+import dev.gopo.avro.Prompt;
+import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.RecordPublisher;
+import dev.gopo.policy.PolicyModel;
+import dev.gopo.policy.sampling.SampledCompletion;
+import dev.gopo.policy.sampling.Sampler;
+import dev.gopo.policy.sampling.SamplingConfig;
+import dev.gopo.schemas.serde.RecordDecodeException;
+import dev.gopo.schemas.serde.RecordDecoder;
+import dev.gopo.schemas.topic.Topics;
+import dev.gopo.tasks.TaskRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The generator loop: one member of a consumer group on {@code prompts}; for each prompt it samples
+ * G completions with the current policy (KV cache), records behaviour log-probs, policy version
+ * and its id, optionally scores them inline, and publishes them keyed by group id.
+ *
+ * <p>Delivery: the prompt's offset is committed only after its completions are acknowledged, so a
+ * crash re-samples the prompt; the group id is derived from the prompt's coordinates, so the ranker
+ * drops the second copy (same group id and index) as a duplicate.
+ *
+ * <p>Hot swap: between prompts it reads {@code policy-versions}; a newer version replaces the
+ * policy once its weights load and match the announced SHA-256.
+ *
+ * <p>Backpressure: after {@code maxGroupsPerVersion} groups with one version it pauses the prompt
+ * partitions (still polling, so it keeps its group membership) until a newer version arrives.
+ */
+public final class Generator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Generator.class);
+
+    private final GeneratorConfig config;
+    private final ClusterConfig cluster;
+    private final Topics topics;
+    private final RecordPublisher publisher;
+    private final CurrentPolicy policy;
+    private final InlineRewards rewards;
+    private final Sampler sampler = new Sampler();
+    private final RecordDecoder<Prompt> promptDecoder;
+    private final RecordDecoder<PolicyVersion> versionDecoder;
+
+    private long groupsWithCurrentVersion;
+    private long prompts;
+    private long groups;
+    private boolean paused;
+
+    public Generator(GeneratorConfig config, ClusterConfig cluster) throws IOException {
+        this.config = config;
+        this.cluster = cluster;
+        this.topics = cluster.topics();
+        this.promptDecoder = new RecordDecoder<>(topics.prompts().valueSerde().deserializer());
+        this.versionDecoder = new RecordDecoder<>(topics.policyVersions().valueSerde().deserializer());
+        PolicyModel initial = PolicyModel.load(config.initPolicyDir());
+        this.policy = new CurrentPolicy(initial, 0);
+        InlineRewards loaded = null;
+        try {
+            loaded = config.rewardMode() == RewardMode.INLINE ? new InlineRewards(config.rewardModels()) : null;
+            this.publisher = new RecordPublisher(cluster, topics, "generator", config.generatorId());
+        } catch (IOException | RuntimeException e) {
+            policy.close();
+            if (loaded != null) {
+                loaded.close();
+            }
+            throw e;
+        }
+        this.rewards = loaded;
+    }
+
+    public long policyVersion() {
+        return policy.version();
+    }
+
+    public long groups() {
+        return groups;
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /** Runs until {@code stop}, {@code maxPrompts} or the idle timeout. */
+    public void run(AtomicBoolean stop) {
+        KafkaClients.ensureTopics(cluster, List.of(topics.names().prompts(), topics.names().completions(), topics.names().deadLetters()), 4);
+        KafkaClients.ensureTopics(cluster, List.of(topics.names().policyVersions()), 1);
+        try (KafkaConsumer<String, byte[]> promptConsumer = new KafkaConsumer<>(
+                KafkaClients.consumer(cluster, config.groupId(), config.generatorId()), new StringDeserializer(), new ByteArrayDeserializer());
+             KafkaConsumer<String, byte[]> versionConsumer = new KafkaConsumer<>(
+                KafkaClients.consumer(cluster, config.generatorId() + "-versions", config.generatorId() + "-versions"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> versionPartitions = KafkaClients.partitions(versionConsumer, topics.names().policyVersions(), Duration.ofSeconds(30));
+            versionConsumer.assign(versionPartitions);
+            versionConsumer.seekToBeginning(versionPartitions);
+            promptConsumer.subscribe(List.of(topics.names().prompts()), new ResumeOnAssign(promptConsumer));
+            long lastPromptNanos = System.nanoTime();
+            while (!stop.get() && !maxPromptsReached()) {
+                checkVersions(versionConsumer, Duration.ZERO);
+                applyBackpressure(promptConsumer);
+                ConsumerRecords<String, byte[]> records = promptConsumer.poll(Duration.ofMillis(paused ? 500 : 200));
+                if (records.isEmpty()) {
+                    if (!paused && !config.idleTimeout().isZero() && System.nanoTime() - lastPromptNanos > config.idleTimeout().toNanos()) {
+                        log.info("no prompts for {} s: stopping (idle timeout)", config.idleTimeout().toSeconds());
+                        break;
+                    }
+                    continue;
+                }
+                lastPromptNanos = System.nanoTime();
+                for (TopicPartition tp : records.partitions()) {
+                    for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
+                        handle(record);
+                        prompts++;
+                        // Per-prompt commit: a crash re-samples at most the prompt in flight.
+                        publisher.flush();
+                        promptConsumer.commitSync(java.util.Map.of(tp, new OffsetAndMetadata(record.offset() + 1)));
+                        checkVersions(versionConsumer, Duration.ZERO);
+                        if (mustYield(stop)) {
+                            // Re-read the rest of this batch after resuming (or by whoever gets the partition).
+                            promptConsumer.seek(tp, record.offset() + 1);
+                            break;
+                        }
+                    }
+                    if (mustYield(stop)) {
+                        seekRestToCommitted(promptConsumer, records, tp);
+                        break;
+                    }
+                }
+            }
+        }
+        publisher.flush();
+        log.info("generator {} stopped: {} prompts, {} groups, policy version {}, {} dead letters",
+                config.generatorId(), prompts, groups, policy.version(), publisher.deadLetterCount());
+    }
+
+    private void seekRestToCommitted(KafkaConsumer<String, byte[]> consumer, ConsumerRecords<String, byte[]> records, TopicPartition done) {
+        boolean after = false;
+        for (TopicPartition tp : records.partitions()) {
+            if (after) {
+                consumer.seek(tp, records.records(tp).get(0).offset());
+            }
+            after |= tp.equals(done);
+        }
+    }
+
+    private boolean maxPromptsReached() {
+        return config.maxPrompts() > 0 && prompts >= config.maxPrompts();
+    }
+
+    /** Whether to stop taking records from the current poll batch (the rest are re-read later). */
+    private boolean mustYield(AtomicBoolean stop) {
+        return stop.get() || maxPromptsReached() || backpressured();
+    }
+
+    private boolean backpressured() {
+        return config.maxGroupsPerVersion() > 0 && groupsWithCurrentVersion >= config.maxGroupsPerVersion();
+    }
+
+    private void applyBackpressure(KafkaConsumer<String, byte[]> consumer) {
+        boolean shouldPause = backpressured();
+        if (shouldPause && !paused) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+            log.info("backpressure: {} groups sampled with policy version {}; pausing until the learner announces a newer version",
+                    groupsWithCurrentVersion, policy.version());
+        } else if (!shouldPause && paused) {
+            consumer.resume(consumer.paused());
+            paused = false;
+            log.info("resuming with policy version {}", policy.version());
+        } else if (paused) {
+            consumer.pause(consumer.assignment());
+        }
+    }
+
+    private void checkVersions(KafkaConsumer<String, byte[]> consumer, Duration timeout) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+            PolicyVersion announced;
+            try {
+                announced = versionDecoder.decode(record);
+            } catch (RecordDecodeException e) {
+                publisher.deadLetter(record, DeadLetterReason.UNDECODABLE, e.getMessage());
+                continue;
+            }
+            try {
+                if (policy.offer(announced)) {
+                    groupsWithCurrentVersion = 0;
+                }
+            } catch (CurrentPolicy.SwapRefused e) {
+                publisher.deadLetter(record, e.missing ? DeadLetterReason.WEIGHTS_MISSING : DeadLetterReason.WEIGHTS_HASH_MISMATCH,
+                        e.getMessage() + "; still sampling with version " + policy.version());
+            }
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        Prompt prompt;
+        try {
+            prompt = promptDecoder.decode(record);
+        } catch (RecordDecodeException e) {
+            publisher.deadLetter(record, DeadLetterReason.UNDECODABLE, e.getMessage());
+            return;
+        }
+        if (!TaskRegistry.names().contains(prompt.getTask())) {
+            publisher.deadLetter(record, DeadLetterReason.UNKNOWN_TASK, "prompt " + prompt.getPromptId() + " is for unknown task '"
+                    + prompt.getTask() + "'; known tasks: " + TaskRegistry.names());
+            return;
+        }
+        if (rewards != null && !rewards.covers(prompt.getTask())) {
+            publisher.deadLetter(record, DeadLetterReason.UNKNOWN_TASK, "no reward model loaded for task '" + prompt.getTask()
+                    + "' (inline rewards); run 'gopo prepare' for it or use --reward-mode EXTERNAL");
+            return;
+        }
+        PolicyModel model = policy.model();
+        int[] promptTokens;
+        try {
+            promptTokens = model.tokenizer().encodePrompt(prompt.getText());
+        } catch (IllegalArgumentException e) {
+            publisher.deadLetter(record, DeadLetterReason.INVALID_PROMPT, "prompt " + prompt.getPromptId() + ": " + e.getMessage());
+            return;
+        }
+        SamplingConfig sampling = config.sampling().withSeed(config.sampling().seed() ^ (31L * record.offset() + record.partition()));
+        try {
+            Sampler.validatePrompt(model, promptTokens, sampling);
+        } catch (IllegalArgumentException e) {
+            publisher.deadLetter(record, DeadLetterReason.PROMPT_TOO_LONG, "prompt " + prompt.getPromptId() + ": " + e.getMessage());
+            return;
+        }
+        List<SampledCompletion> samples = sampler.sampleGroup(model, promptTokens, config.groupSize(), sampling);
+        double[] scores = null;
+        if (rewards != null) {
+            List<String> texts = samples.stream().map(s -> model.tokenizer().decode(s.tokens())).toList();
+            scores = rewards.score(prompt.getTask(), prompt.getText(), texts);
+        }
+        String groupId = CompletionGroup.groupId(prompt.getPromptId(), record.topic(), record.partition(), record.offset());
+        for (Completion c : CompletionGroup.build(groupId, prompt.getPromptId(), prompt.getTask(), promptTokens, samples, scores,
+                policy.version(), config.generatorId(), model.tokenizer())) {
+            publisher.send(topics.completions(), groupId, c);
+        }
+        groups++;
+        groupsWithCurrentVersion++;
+        if (groups % 50 == 0) {
+            log.info("{} groups published (policy version {}, {} dead letters)", groups, policy.version(), publisher.deadLetterCount());
+        }
+    }
+
+    /** Keeps newly assigned partitions paused while backpressure holds. */
+    private final class ResumeOnAssign implements ConsumerRebalanceListener {
+        private final KafkaConsumer<String, byte[]> consumer;
+
+        ResumeOnAssign(KafkaConsumer<String, byte[]> consumer) {
+            this.consumer = consumer;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            publisher.flush();
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            log.info("generator {} assigned {}", config.generatorId(), partitions);
+            if (paused) {
+                consumer.pause(partitions);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            publisher.close();
+        } finally {
+            try {
+                policy.close();
+            } finally {
+                if (rewards != null) {
+                    rewards.close();
+                }
+            }
+        }
+    }
+}

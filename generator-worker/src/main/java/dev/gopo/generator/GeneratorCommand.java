@@ -1,0 +1,97 @@
+package dev.gopo.generator;
+
+import dev.gopo.platform.ClusterOptions;
+import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.Shutdown;
+import dev.gopo.policy.sampling.SamplingConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gopo generator}: samples groups of completions for prompts with the current policy. */
+@Command(name = "generator", mixinStandardHelpOptions = true,
+        description = {"Consume prompts (as one member of a consumer group), sample G completions per prompt with the current policy,",
+                "record behaviour log-probs and policy version, score inline or leave rewards to external producers, publish completions.",
+                "Hot-swaps weights when the learner announces a new policy version (after verifying its SHA-256)."})
+public final class GeneratorCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(GeneratorCommand.class);
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Option(names = "--generator-id", defaultValue = "generator-0", description = "Id of this instance (recorded on completions). Default: ${DEFAULT-VALUE}")
+    String generatorId;
+
+    @Option(names = "--group-id", defaultValue = "gopo-generators", description = "Consumer group shared by all generators. Default: ${DEFAULT-VALUE}")
+    String groupId;
+
+    @Option(names = {"-G", "--group-size"}, defaultValue = "8", description = "Completions per prompt (paper: 8). Default: ${DEFAULT-VALUE}")
+    int groupSize;
+
+    @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature (the learner must use the same). Default: ${DEFAULT-VALUE}")
+    double temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "Top-k filter, 0 = off. Default: ${DEFAULT-VALUE}")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus filter, 1.0 = off. Default: ${DEFAULT-VALUE}")
+    double topP;
+
+    @Option(names = "--max-new-tokens", defaultValue = "48", description = "Completion length limit (EOS included). Default: ${DEFAULT-VALUE}")
+    int maxNewTokens;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Base sampling seed. Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--reward-mode", defaultValue = "INLINE", description = "INLINE (reward model scores in the record) or EXTERNAL (reward producers). Default: ${DEFAULT-VALUE}")
+    RewardMode rewardMode;
+
+    @Option(names = "--init-policy", paramLabel = "DIR", description = "Policy to sample with until a version is announced (the reference policy).")
+    Path initPolicy;
+
+    @Option(names = "--reward-model", paramLabel = "TASK=DIR", description = "Reward model directory of a task, repeatable (for --reward-mode INLINE).")
+    Map<String, Path> rewardModels = new LinkedHashMap<>();
+
+    @Option(names = "--max-groups-per-version", defaultValue = "64",
+            description = "Backpressure: pause after this many groups with one policy version until a newer one is announced (0 = off). Default: ${DEFAULT-VALUE}")
+    long maxGroupsPerVersion;
+
+    @Option(names = "--max-prompts", defaultValue = "0", description = "Stop after this many prompts (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}")
+    long maxPrompts;
+
+    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "SECONDS", description = "Stop after this long without prompts (0 = never). Default: ${DEFAULT-VALUE}")
+    long idleTimeoutSeconds;
+
+    public GeneratorConfig toConfig() {
+        return new GeneratorConfig(generatorId, groupId, groupSize, new SamplingConfig(temperature, topK, topP, maxNewTokens, seed), rewardMode,
+                initPolicy, rewardModels, maxGroupsPerVersion, maxPrompts, Duration.ofSeconds(idleTimeoutSeconds));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        GeneratorConfig config = toConfig();
+        ClusterConfig clusterConfig = cluster.toConfig();
+        KafkaClients.requireBroker(clusterConfig, Duration.ofSeconds(15));
+        Shutdown.runUntilStopped("generator", stop -> {
+            try (Generator generator = new Generator(config, clusterConfig)) {
+                generator.run(stop);
+            }
+        });
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new GeneratorCommand()).execute(args);
+        log.info("generator exits with code {}", code);
+        System.exit(code);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.gopo.generator;
+
+import dev.gopo.policy.sampling.SamplingConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Immutable settings of one generator instance, validated at start-up.
+ *
+ * @param generatorId          id of this instance, recorded on every completion
+ * @param groupId              consumer group shared by all generators (they split the prompt partitions)
+ * @param groupSize            completions per prompt, G (paper: 8)
+ * @param sampling             temperature, top-k/top-p, max new tokens, base seed
+ * @param rewardMode           inline reward-model scores, or external producers
+ * @param initPolicyDir        the policy used until the learner announces a version (version 0)
+ * @param rewardModels         reward model directory per task (needed for {@link RewardMode#INLINE})
+ * @param maxGroupsPerVersion  backpressure: at most this many groups are sampled with one policy
+ *                             version; then the generator pauses its prompt consumer until the learner
+ *                             announces a newer version (0 = no limit)
+ * @param maxPrompts           stop after this many prompts (0 = run until stopped)
+ * @param idleTimeout          stop after this long without prompts (zero = never)
+ */
+public record GeneratorConfig(String generatorId, String groupId, int groupSize, SamplingConfig sampling, RewardMode rewardMode,
+                              Path initPolicyDir, Map<String, Path> rewardModels, long maxGroupsPerVersion,
+                              long maxPrompts, Duration idleTimeout) {
+    public GeneratorConfig {
+        if (generatorId == null || !generatorId.matches("[a-zA-Z0-9._-]+")) {
+            throw new IllegalArgumentException("--generator-id '" + generatorId + "' must be letters, digits, '.', '_' or '-'");
+        }
+        if (groupId == null || groupId.isBlank()) {
+            throw new IllegalArgumentException("--group-id must not be empty");
+        }
+        if (groupSize < 2) {
+            throw new IllegalArgumentException("--group-size must be >= 2 (ranking needs at least two completions), got " + groupSize);
+        }
+        Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(rewardMode, "rewardMode");
+        if (initPolicyDir == null) {
+            throw new IllegalArgumentException("--init-policy (or --cache-dir) is required: the policy to sample with until the learner announces one");
+        }
+        rewardModels = Map.copyOf(rewardModels);
+        if (rewardMode == RewardMode.INLINE && rewardModels.isEmpty()) {
+            throw new IllegalArgumentException("--reward-mode INLINE needs reward models (--cache-dir or --reward-model TASK=DIR); "
+                    + "use --reward-mode EXTERNAL to leave rewards to external producers");
+        }
+        if (maxGroupsPerVersion < 0 || maxPrompts < 0) {
+            throw new IllegalArgumentException("--max-groups-per-version and --max-prompts must be >= 0 (0 = no limit)");
+        }
+        if (idleTimeout == null || idleTimeout.isNegative()) {
+            throw new IllegalArgumentException("--idle-timeout must be >= 0");
+        }
+    }
+}

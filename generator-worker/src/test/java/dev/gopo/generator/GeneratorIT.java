@@ -1,0 +1,241 @@
+package dev.gopo.generator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gopo.avro.Completion;
+import dev.gopo.avro.DeadLetter;
+import dev.gopo.avro.PolicyVersion;
+import dev.gopo.avro.Prompt;
+import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import dev.gopo.platform.KafkaClients;
+import dev.gopo.policy.PolicyConfig;
+import dev.gopo.policy.PolicyModel;
+import dev.gopo.policy.Tokenizer;
+import dev.gopo.policy.sampling.SamplingConfig;
+import dev.gopo.schemas.topic.Topic;
+import dev.gopo.schemas.topic.TopicNames;
+import dev.gopo.tasks.Split;
+import dev.gopo.tasks.TaskPrompt;
+import dev.gopo.tasks.TaskRegistry;
+import dev.gopo.tasks.reward.RewardModel;
+import dev.gopo.tasks.reward.RewardModelConfig;
+import dev.gopo.testing.TestInfra;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generator on a real broker + registry, with a tiny policy and tiny reward models. */
+class GeneratorIT {
+    private static final int G = 4;
+
+    @TempDir
+    static Path tmp;
+    static Path policyV0;
+    static Map<String, Path> rewardModels = new HashMap<>();
+
+    private final TestInfra infra = TestInfra.get();
+
+    @BeforeAll
+    static void models() throws Exception {
+        policyV0 = tmp.resolve("policy-v0");
+        try (PolicyModel m = PolicyModel.create(PolicyConfig.tiny(), Tokenizer.ascii())) {
+            m.save(policyV0);
+        }
+        for (String task : TaskRegistry.names()) {
+            Path dir = tmp.resolve("rm-" + task);
+            try (RewardModel rm = RewardModel.create(RewardModelConfig.tiny())) {
+                rm.save(dir);
+            }
+            rewardModels.put(task, dir);
+        }
+    }
+
+    private ClusterConfig cluster(String name) {
+        ClusterConfig c = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames(TestInfra.uniquePrefix(name)));
+        KafkaClients.ensureTopics(c, List.of(c.topicNames().prompts()), 4);
+        return c;
+    }
+
+    private GeneratorConfig config(String id, long maxGroupsPerVersion, long maxPrompts, int idleSeconds) {
+        return new GeneratorConfig(id, "gens", G, new SamplingConfig(1.0, 0, 1.0, 24, 5), RewardMode.INLINE, policyV0, rewardModels,
+                maxGroupsPerVersion, maxPrompts, Duration.ofSeconds(idleSeconds));
+    }
+
+    private static List<Prompt> taskPrompts(int n) {
+        List<Prompt> out = new ArrayList<>();
+        for (TaskPrompt p : TaskRegistry.all().get(0).prompts(Split.TRAIN, n, 3)) {
+            out.add(Prompt.newBuilder().setPromptId(p.id()).setTask(p.task()).setSplit("train").setText(p.text()).setCreatedAtMs(1).build());
+        }
+        return out;
+    }
+
+    private void produce(ClusterConfig c, List<Prompt> prompts) throws Exception {
+        Topic<String, Prompt> topic = c.topics().prompts();
+        try (KafkaProducer<String, Prompt> p = new KafkaProducer<>(infra.producerProps(), topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            for (Prompt prompt : prompts) {
+                p.send(new ProducerRecord<>(topic.name(), prompt.getPromptId(), prompt)).get();
+            }
+        }
+    }
+
+    private <V> List<V> read(String topic, Deserializer<V> d, int atLeast) {
+        List<V> out = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(infra.consumerProps("check-" + System.nanoTime()), new StringDeserializer(), d)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 30_000;
+            int empty = 0;
+            while (System.currentTimeMillis() < deadline && (out.size() < atLeast || empty < 2)) {
+                var records = consumer.poll(Duration.ofMillis(300));
+                empty = records.isEmpty() ? empty + 1 : 0;
+                for (ConsumerRecord<String, V> r : records) {
+                    out.add(r.value());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void turnsPromptsIntoCorrectlyShapedGroupsAndDeadLettersBadPrompts() throws Exception {
+        ClusterConfig c = cluster("gen");
+        List<Prompt> good = taskPrompts(3);
+        List<Prompt> bad = List.of(
+                Prompt.newBuilder(good.get(0)).setPromptId("long").setText("x".repeat(200)).build(),
+                Prompt.newBuilder(good.get(0)).setPromptId("unknown").setTask("poetry").build(),
+                Prompt.newBuilder(good.get(0)).setPromptId("nonascii").setText("caf\u00e9").build());
+        produce(c, bad);
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(infra.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(c.topicNames().prompts(), "junk", new byte[] {0, 0, 0})).get();
+        }
+        produce(c, good);
+        try (Generator generator = new Generator(config("gen-a", 0, 0, 4), c)) {
+            generator.run(new AtomicBoolean());
+            assertThat(generator.groups()).isEqualTo(3);
+        }
+        List<Completion> completions = read(c.topicNames().completions(), c.topics().completions().valueSerde().deserializer(), 3 * G);
+        Map<String, List<Completion>> byGroup = completions.stream().collect(Collectors.groupingBy(Completion::getGroupId));
+        assertThat(byGroup).hasSize(3);
+        byGroup.values().forEach(group -> {
+            assertThat(group).hasSize(G);
+            assertThat(group).extracting(Completion::getIndex).containsExactlyInAnyOrder(0, 1, 2, 3);
+            group.forEach(comp -> {
+                assertThat(comp.getGroupSize()).isEqualTo(G);
+                assertThat(comp.getTokenIds()).isNotEmpty().hasSameSizeAs(comp.getBehaviourLogProbs());
+                assertThat(comp.getBehaviourLogProbs()).allSatisfy(lp -> assertThat(lp).isFinite().isLessThanOrEqualTo(0f));
+                assertThat(comp.getPolicyVersion()).isZero();
+                assertThat(comp.getGeneratorId()).isEqualTo("gen-a");
+                assertThat(comp.getReward()).isNotNull().isFinite();
+                assertThat(comp.getPromptTokenIds().get(0)).isEqualTo(Tokenizer.BOS);
+            });
+        });
+        List<DeadLetter> dead = read(c.topicNames().deadLetters(), c.topics().deadLetters().valueSerde().deserializer(), 4);
+        assertThat(dead).extracting(DeadLetter::getReason)
+                .containsExactlyInAnyOrder("PROMPT_TOO_LONG", "UNKNOWN_TASK", "INVALID_PROMPT", "UNDECODABLE");
+        assertThat(dead).filteredOn(d -> d.getReason().equals("PROMPT_TOO_LONG")).singleElement()
+                .satisfies(d -> assertThat(d.getDetail()).contains("exceeds"));
+    }
+
+    @Test
+    void aSecondInstanceTakesOverThePartitionsWithoutRepeatingPrompts() throws Exception {
+        ClusterConfig c = cluster("takeover");
+        List<Prompt> prompts = taskPrompts(8);
+        produce(c, prompts);
+        try (Generator first = new Generator(config("gen-first", 0, 3, 30), c)) {
+            first.run(new AtomicBoolean());
+        }
+        try (Generator second = new Generator(config("gen-second", 0, 0, 4), c)) {
+            second.run(new AtomicBoolean());
+            assertThat(second.groups()).isEqualTo(5);
+        }
+        List<Completion> completions = read(c.topicNames().completions(), c.topics().completions().valueSerde().deserializer(), 8 * G);
+        Map<String, Long> groupsPerPrompt = completions.stream().filter(x -> x.getIndex() == 0)
+                .collect(Collectors.groupingBy(Completion::getPromptId, Collectors.counting()));
+        assertThat(groupsPerPrompt).hasSize(8).allSatisfy((p, n) -> assertThat(n).isEqualTo(1));
+        assertThat(completions).extracting(Completion::getGeneratorId).contains("gen-first", "gen-second");
+    }
+
+    @Test
+    void hotSwapsVerifiedVersionsRejectsBadOnesAndAppliesBackpressure() throws Exception {
+        ClusterConfig c = cluster("swap");
+        KafkaClients.ensureTopics(c, List.of(c.topicNames().policyVersions()), 1);
+        List<Prompt> prompts = taskPrompts(6);
+        produce(c, prompts);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        AtomicBoolean stop = new AtomicBoolean();
+        try (Generator generator = new Generator(config("gen-swap", 2, 0, 0), c)) {
+            Future<?> running = pool.submit(() -> {
+                generator.run(stop);
+                return null;
+            });
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!generator.isPaused() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(generator.isPaused()).as("paused after 2 groups with version 0").isTrue();
+            Thread.sleep(1000);
+            assertThat(generator.groups()).isEqualTo(2);
+
+            Path v1 = tmp.resolve("policy-v1-" + System.nanoTime());
+            String sha1;
+            try (PolicyModel m = PolicyModel.create(PolicyConfig.tiny().withSeed(99), Tokenizer.ascii())) {
+                sha1 = m.save(v1);
+            }
+            Topic<String, PolicyVersion> versions = c.topics().policyVersions();
+            try (KafkaProducer<String, PolicyVersion> p = new KafkaProducer<>(infra.producerProps(), versions.keySerde().serializer(), versions.valueSerde().serializer())) {
+                p.send(new ProducerRecord<>(versions.name(), "1", version(1, v1, sha1))).get();
+            }
+            while (generator.groups() < 4 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(generator.policyVersion()).isEqualTo(1);
+            assertThat(generator.groups()).isEqualTo(4);
+
+            // Version 1 also gets only 2 groups before backpressure holds again.
+            while (!generator.isPaused() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(generator.isPaused()).isTrue();
+
+            try (KafkaProducer<String, PolicyVersion> p = new KafkaProducer<>(infra.producerProps(), versions.keySerde().serializer(), versions.valueSerde().serializer())) {
+                p.send(new ProducerRecord<>(versions.name(), "2", version(2, v1, "00".repeat(32)))).get();
+                p.send(new ProducerRecord<>(versions.name(), "3", version(3, tmp.resolve("nowhere"), sha1))).get();
+            }
+            List<DeadLetter> dead = read(c.topicNames().deadLetters(), c.topics().deadLetters().valueSerde().deserializer(), 2);
+            assertThat(dead).extracting(DeadLetter::getReason).containsExactlyInAnyOrder("WEIGHTS_HASH_MISMATCH", "WEIGHTS_MISSING");
+            assertThat(generator.policyVersion()).as("bad versions are not loaded").isEqualTo(1);
+            assertThat(generator.isPaused()).as("a rejected version does not lift backpressure").isTrue();
+            stop.set(true);
+            running.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Completion> completions = read(c.topicNames().completions(), c.topics().completions().valueSerde().deserializer(), 4 * G);
+        assertThat(completions.stream().filter(x -> x.getPolicyVersion() == 0).count()).isEqualTo(2L * G);
+        assertThat(completions.stream().filter(x -> x.getPolicyVersion() == 1).count()).isEqualTo(2L * G);
+    }
+
+    private static PolicyVersion version(long v, Path dir, String sha) {
+        return PolicyVersion.newBuilder().setVersion(v).setStep(v * 10).setWeightsUri(dir.toUri().toString()).setSha256(sha)
+                .setEstimator("GOPO").setCreatedAtMs(1).build();
+    }
+}
