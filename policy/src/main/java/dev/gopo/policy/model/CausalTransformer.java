@@ -122,7 +122,7 @@ public final class CausalTransformer {
     }
 
     private static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
-        return LayerNorm.layerNorm(x, new Shape(x.getShape().get(-1)), gamma, beta, LAYER_NORM_EPS)
+        return LayerNorm.layerNorm(x, new Shape(x.getShape().getLastDimension()), gamma, beta, LAYER_NORM_EPS)
                 .singletonOrThrow();
     }
 

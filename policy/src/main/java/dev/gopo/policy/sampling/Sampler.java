@@ -1,0 +1,246 @@
+package dev.gopo.policy.sampling;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.gopo.policy.PolicyModel;
+import dev.gopo.policy.Tokenizer;
+import dev.gopo.policy.model.KvCache;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Samples completions from a {@link PolicyModel} and records their behaviour log-probs.
+ *
+ * <p>The G completions of a group are sampled as one batch: the shared prompt is run once with
+ * batch 1, its KV cache is repeated G times, and then every step feeds G new tokens. A row stops
+ * at EOS (recorded, EOS included) or after {@code maxNewTokens}. Rows that have stopped are still
+ * computed (fed PAD) until the whole group stops, but nothing more is recorded for them.
+ *
+ * <p>Recorded log-probs are {@code log_softmax(logits / temperature)[token]} of the full
+ * distribution, the same quantity as {@link PolicyModel#tokenLogProbs}, even when top-k/top-p
+ * restricts the draw (see {@link SampledCompletion}).
+ *
+ * <p>Randomness: row {@code i} of a group draws from its own {@code SplittableRandom} seeded from
+ * {@code (seed, i)}, one uniform per token, so results are repeatable and
+ * {@code sample(...)} equals row 0 of {@code sampleGroup(...)} with the same seed. Stateless and
+ * thread-safe.
+ *
+ * <p>Sample from a model that is not being trained (a loaded or frozen copy): PyTorch's autograd
+ * is on by default on threads other than the engine's first, so sampling the trainer's policy
+ * there would record a useless autograd graph (correct results, more time and memory).
+ */
+public final class Sampler {
+
+    /** Samples one completion using the KV cache. */
+    public SampledCompletion sample(PolicyModel model, int[] promptTokens, SamplingConfig config) {
+        return sampleGroup(model, promptTokens, 1, config).get(0);
+    }
+
+    /** Samples a group of {@code groupSize} completions of one prompt, batched, using the KV cache. */
+    public List<SampledCompletion> sampleGroup(PolicyModel model, int[] promptTokens, int groupSize,
+                                               SamplingConfig config) {
+        return run(model, promptTokens, groupSize, config, true);
+    }
+
+    /**
+     * Like {@link #sample} but recomputes the whole prefix at every step: the reference for the
+     * KV-cache equality test and the baseline of the sampling benchmark.
+     */
+    public SampledCompletion sampleWithoutCache(PolicyModel model, int[] promptTokens, SamplingConfig config) {
+        return sampleGroupWithoutCache(model, promptTokens, 1, config).get(0);
+    }
+
+    /** Like {@link #sampleGroup} but recomputes the whole prefix at every step. */
+    public List<SampledCompletion> sampleGroupWithoutCache(PolicyModel model, int[] promptTokens, int groupSize,
+                                                           SamplingConfig config) {
+        return run(model, promptTokens, groupSize, config, false);
+    }
+
+    /**
+     * Checks that a prompt can be sampled from: non-empty, ids in the vocabulary, and prompt plus
+     * {@code maxNewTokens} within the model context.
+     *
+     * @throws IllegalArgumentException saying which condition fails
+     */
+    public static void validatePrompt(PolicyModel model, int[] promptTokens, SamplingConfig config) {
+        if (promptTokens.length == 0) {
+            throw new IllegalArgumentException("prompt is empty: start it with BOS (Tokenizer.encodePrompt)");
+        }
+        int vocab = model.config().vocabSize();
+        for (int i = 0; i < promptTokens.length; i++) {
+            if (promptTokens[i] < 0 || promptTokens[i] >= vocab) {
+                throw new IllegalArgumentException("prompt token " + promptTokens[i] + " at position " + i
+                        + " is outside the vocabulary [0, " + vocab + ")");
+            }
+        }
+        int context = model.config().maxSeqLen();
+        if ((long) promptTokens.length + config.maxNewTokens() > context) {
+            throw new IllegalArgumentException("prompt of " + promptTokens.length + " tokens plus maxNewTokens "
+                    + config.maxNewTokens() + " exceeds the model context " + context
+                    + ": shorten the prompt or lower maxNewTokens");
+        }
+    }
+
+    private List<SampledCompletion> run(PolicyModel model, int[] promptTokens, int groupSize,
+                                        SamplingConfig config, boolean useCache) {
+        validatePrompt(model, promptTokens, config);
+        if (groupSize < 1) {
+            throw new IllegalArgumentException("groupSize must be >= 1, got " + groupSize);
+        }
+        int vocab = model.config().vocabSize();
+        TokenSelector selector = new TokenSelector(config);
+        SplittableRandom[] randoms = new SplittableRandom[groupSize];
+        int[][] tokens = new int[groupSize][config.maxNewTokens()];
+        float[][] logProbs = new float[groupSize][config.maxNewTokens()];
+        int[] lengths = new int[groupSize];
+        boolean[] ended = new boolean[groupSize];
+        for (int r = 0; r < groupSize; r++) {
+            randoms[r] = new SplittableRandom(config.seed() + r * 0x9E3779B97F4A7C15L);
+        }
+        try (NDManager session = model.manager().newSubManager();
+             LogProbSource source = useCache
+                     ? new CachedSource(model, session, config.temperature())
+                     : new RecomputeSource(model, session, config.temperature())) {
+            float[] rows = source.first(promptTokens, groupSize);                 // (G, vocab) flat
+            for (int step = 0; step < config.maxNewTokens(); step++) {
+                int[] next = new int[groupSize];
+                int active = 0;
+                for (int r = 0; r < groupSize; r++) {
+                    if (ended[r]) {
+                        next[r] = Tokenizer.PAD;
+                        continue;
+                    }
+                    int token = selector.select(rows, r, vocab, randoms[r]);
+                    tokens[r][lengths[r]] = token;
+                    logProbs[r][lengths[r]] = rows[r * vocab + token];
+                    lengths[r]++;
+                    next[r] = token;
+                    if (token == Tokenizer.EOS) {
+                        ended[r] = true;
+                    } else {
+                        active++;
+                    }
+                }
+                if (active == 0 || step == config.maxNewTokens() - 1) {
+                    break;
+                }
+                rows = source.next(next);
+            }
+        }
+        List<SampledCompletion> out = new ArrayList<>(groupSize);
+        for (int r = 0; r < groupSize; r++) {
+            out.add(new SampledCompletion(Arrays.copyOf(tokens[r], lengths[r]),
+                    Arrays.copyOf(logProbs[r], lengths[r]), ended[r]));
+        }
+        return out;
+    }
+
+    /** Produces next-token log-probs {@code (G, vocab)} as CPU floats. */
+    private interface LogProbSource extends AutoCloseable {
+        float[] first(int[] prompt, int groupSize);
+
+        float[] next(int[] lastTokens);
+
+        @Override
+        void close();
+    }
+
+    /** log_softmax(logits / temperature) over the last position: {@code (B, S, V) -> (B, V)} floats. */
+    private static float[] lastPositionLogProbs(NDArray logits, double temperature, int repeat) {
+        long steps = logits.getShape().get(1);
+        NDArray last = logits.get(new NDIndex(":, {}, :", steps - 1));                 // (B, V)
+        if (repeat > 1) {
+            last = last.repeat(0, repeat);                                               // (G, V)
+        }
+        return last.div((float) temperature).logSoftmax(-1).toFloatArray();
+    }
+
+    /** Incremental decoding: one new position per step against a {@link KvCache}. */
+    private static final class CachedSource implements LogProbSource {
+        private final PolicyModel model;
+        private final NDManager session;
+        private final double temperature;
+        private final KvCache cache;
+
+        CachedSource(PolicyModel model, NDManager session, double temperature) {
+            this.model = model;
+            this.session = session;
+            this.temperature = temperature;
+            this.cache = model.newKvCache(session);
+        }
+
+        @Override
+        public float[] first(int[] prompt, int groupSize) {
+            try (NDManager step = session.newSubManager()) {
+                NDArray tokens = step.create(prompt, new Shape(1, prompt.length));      // (1, P)
+                float[] rows = lastPositionLogProbs(model.logits(tokens, cache), temperature, groupSize);
+                cache.repeatBatch(groupSize);
+                return rows;
+            }
+        }
+
+        @Override
+        public float[] next(int[] lastTokens) {
+            try (NDManager step = session.newSubManager()) {
+                NDArray tokens = step.create(lastTokens, new Shape(lastTokens.length, 1)); // (G, 1)
+                return lastPositionLogProbs(model.logits(tokens, cache), temperature, 1);
+            }
+        }
+
+        @Override
+        public void close() {
+            cache.close();
+        }
+    }
+
+    /** No cache: the full prefix of every row is recomputed at each step. */
+    private static final class RecomputeSource implements LogProbSource {
+        private final PolicyModel model;
+        private final NDManager session;
+        private final double temperature;
+        private int[][] sequences;
+
+        RecomputeSource(PolicyModel model, NDManager session, double temperature) {
+            this.model = model;
+            this.session = session;
+            this.temperature = temperature;
+        }
+
+        @Override
+        public float[] first(int[] prompt, int groupSize) {
+            sequences = new int[groupSize][];
+            Arrays.fill(sequences, prompt.clone());
+            try (NDManager step = session.newSubManager()) {
+                NDArray tokens = step.create(prompt, new Shape(1, prompt.length));      // (1, P)
+                return lastPositionLogProbs(model.logits(tokens, null), temperature, groupSize);
+            }
+        }
+
+        @Override
+        public float[] next(int[] lastTokens) {
+            int rows = sequences.length;
+            int length = sequences[0].length + 1;
+            int[] flat = new int[rows * length];
+            for (int r = 0; r < rows; r++) {
+                int[] grown = Arrays.copyOf(sequences[r], length);
+                grown[length - 1] = lastTokens[r];
+                sequences[r] = grown;
+                System.arraycopy(grown, 0, flat, r * length, length);
+            }
+            try (NDManager step = session.newSubManager()) {
+                NDArray tokens = step.create(flat, new Shape(rows, length));            // (G, L)
+                return lastPositionLogProbs(model.logits(tokens, null), temperature, 1);
+            }
+        }
+
+        @Override
+        public void close() {
+            // Nothing beyond the session manager, which the caller closes.
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.gopo.policy.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.gopo.policy.io.AtomicFiles;
+import dev.gopo.policy.io.Json;
+import dev.gopo.policy.io.TensorFile;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW (Loshchilov and Hutter, arXiv 1711.05101) on NDArrays, with state that can be saved and
+ * restored exactly. For update {@code t} (1-based) of parameter {@code p} with gradient {@code g}:
+ * <pre>
+ * m_t = beta1 m_{t-1} + (1 - beta1) g
+ * v_t = beta2 v_{t-1} + (1 - beta2) g^2
+ * p  <- p - lr_t * weightDecay * p                                 (decoupled; matrices only)
+ * p  <- p - lr_t * (m_t / (1 - beta1^t)) / (sqrt(v_t / (1 - beta2^t)) + eps)
+ * </pre>
+ * with {@code lr_t} from the {@link WarmupSchedule}. Decay is skipped for 1-D tensors (biases,
+ * LayerNorm gain and shift), the usual practice. The moments live in a child manager of the
+ * parameters' manager, on the same device.
+ */
+public final class AdamW implements AutoCloseable {
+
+    private static final String FORMAT = "adamw-v1";
+
+    /** JSON metadata stored in the state file. */
+    record StateHeader(String format, long step) {}
+
+    private final AdamWConfig config;
+    private final WarmupSchedule schedule;
+    private final NDManager stateManager;
+    private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
+    private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+    private long step;
+
+    /** Zero moments for every tensor of {@code parameters}, held in a child of {@code parent}. */
+    public AdamW(AdamWConfig config, Map<String, NDArray> parameters, NDManager parent) {
+        this.config = config;
+        this.schedule = config.schedule();
+        this.stateManager = parent.newSubManager();
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            firstMoments.put(e.getKey(), stateManager.zeros(e.getValue().getShape()));
+            secondMoments.put(e.getKey(), stateManager.zeros(e.getValue().getShape()));
+        }
+    }
+
+    /**
+     * Applies one update in place to {@code parameters}.
+     *
+     * @param gradients already clipped, by parameter name, attached to {@code scratch}
+     * @param scratch   the per-step manager that receives every temporary
+     * @return the learning rate used
+     */
+    public double update(Map<String, NDArray> parameters, Map<String, NDArray> gradients, NDManager scratch) {
+        long t = step + 1;
+        double lr = schedule.lr(t);
+        float b1 = (float) config.beta1();
+        float b2 = (float) config.beta2();
+        float biasCorrection1 = (float) (1 - Math.pow(config.beta1(), t));
+        float biasCorrection2 = (float) (1 - Math.pow(config.beta2(), t));
+        float decayFactor = (float) (1 - lr * config.weightDecay());
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            String name = e.getKey();
+            NDArray g = gradients.get(name);
+            NDArray m = firstMoments.get(name);
+            NDArray v = secondMoments.get(name);
+            if (g == null || m == null) {
+                throw new IllegalArgumentException("no gradient or optimizer state for parameter " + name);
+            }
+            m.muli(b1).addi(g.mul(1 - b1));
+            v.muli(b2).addi(g.square().muli(1 - b2));
+            NDArray mHat = own(m.div(biasCorrection1), scratch);
+            NDArray denominator = own(v.div(biasCorrection2), scratch).sqrt().addi((float) config.eps());
+            NDArray delta = mHat.divi(denominator).muli((float) lr);
+            // A detached view shares storage, so the in-place update is legal even if autograd is on.
+            NDArray p = own(e.getValue().stopGradient(), scratch);
+            if (config.weightDecay() > 0 && p.getShape().dimension() >= 2) {
+                p.muli(decayFactor);
+            }
+            p.subi(delta);
+        }
+        step = t;
+        return lr;
+    }
+
+    /** Number of updates applied so far. */
+    public long step() {
+        return step;
+    }
+
+    /** Learning rate the next update will use. */
+    public double nextLr() {
+        return schedule.lr(step + 1);
+    }
+
+    /** Writes step count and both moments of every parameter (atomically). */
+    public void saveState(Path file) throws IOException {
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        firstMoments.forEach((name, m) -> tensors.put("m/" + name, m));
+        secondMoments.forEach((name, v) -> tensors.put("v/" + name, v));
+        String header = Json.toString(new StateHeader(FORMAT, step));
+        AtomicFiles.write(file, out -> TensorFile.write(out, header, tensors));
+    }
+
+    /**
+     * Replaces the state with one written by {@link #saveState}.
+     *
+     * @throws IOException when the file is unreadable or was written for other parameters
+     */
+    public void loadState(Path file) throws IOException {
+        NDManager loading = stateManager.newSubManager();
+        try {
+            TensorFile.Contents contents = TensorFile.read(file, loading);
+            StateHeader header = Json.fromString(contents.metadata(), StateHeader.class);
+            if (!FORMAT.equals(header.format()) || header.step() < 0) {
+                throw new IOException(file + " is not an AdamW state (" + contents.metadata() + ")");
+            }
+            Map<String, NDArray> newFirst = pick(contents.tensors(), "m/", firstMoments, file);
+            Map<String, NDArray> newSecond = pick(contents.tensors(), "v/", secondMoments, file);
+            if (contents.tensors().size() != newFirst.size() + newSecond.size()) {
+                throw new IOException(file + " holds tensors for parameters this model does not have");
+            }
+            replace(firstMoments, newFirst);
+            replace(secondMoments, newSecond);
+            step = header.step();
+        } finally {
+            loading.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        stateManager.close();
+    }
+
+    private Map<String, NDArray> pick(Map<String, NDArray> loaded, String prefix, Map<String, NDArray> current,
+                                      Path file) throws IOException {
+        Map<String, NDArray> picked = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : current.entrySet()) {
+            NDArray array = loaded.get(prefix + e.getKey());
+            if (array == null || !array.getShape().equals(e.getValue().getShape())) {
+                throw new IOException(file + " has no state of shape " + e.getValue().getShape() + " for "
+                        + prefix + e.getKey() + ": it belongs to a different model shape");
+            }
+            picked.put(e.getKey(), array);
+        }
+        return picked;
+    }
+
+    private void replace(Map<String, NDArray> target, Map<String, NDArray> fresh) {
+        for (Map.Entry<String, NDArray> e : fresh.entrySet()) {
+            e.getValue().attach(stateManager);
+            target.put(e.getKey(), e.getValue()).close();
+        }
+    }
+
+    private static NDArray own(NDArray array, NDManager manager) {
+        array.attach(manager);
+        return array;
+    }
+}

@@ -1,0 +1,233 @@
+package dev.gopo.policy.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.gopo.policy.PolicyModel;
+import dev.gopo.policy.io.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One clipped policy update per call: the trained policy, its frozen reference, AdamW and the
+ * loss. Each {@link #step} builds padded {@code (B, T)} tensors, runs the reference forward, one
+ * policy forward/backward ({@link ClippedSurrogateLoss}), global gradient-norm clipping and one
+ * AdamW update, all temporaries in a child manager closed at the end of the step.
+ *
+ * <p>The trainer owns the models it is given and closes them. Only one trainer may be stepping
+ * per JVM at a time (the PyTorch engine allows one active {@code GradientCollector}).
+ *
+ * <p>Checkpoint layout written by {@link #save}: {@code policy/} and {@code reference/} (model
+ * directories, see {@link PolicyModel}), {@code optimizer.bin} (AdamW moments and step count),
+ * {@code trainer.json}. Files are written atomically one by one; for an all-or-nothing checkpoint
+ * save into a fresh directory and rename it when everything (e.g. also consumer offsets) is in.
+ */
+public final class PolicyTrainer implements AutoCloseable {
+
+    public static final String POLICY_DIR = "policy";
+    public static final String REFERENCE_DIR = "reference";
+    public static final String OPTIMIZER_FILE = "optimizer.bin";
+    public static final String TRAINER_FILE = "trainer.json";
+
+    /** JSON summary of a checkpoint. */
+    record CheckpointInfo(long step, String policySha256, String referenceSha256, TrainerConfig config) {}
+
+    private final PolicyModel policy;
+    private final PolicyModel reference;
+    private final TrainerConfig config;
+    private final ClippedSurrogateLoss loss;
+    private final AdamW optimizer;
+
+    private PolicyTrainer(PolicyModel policy, PolicyModel reference, TrainerConfig config) {
+        if (!policy.config().equals(reference.config())) {
+            throw new IllegalArgumentException("policy and reference have different shapes: " + policy.config()
+                    + " vs " + reference.config());
+        }
+        if (!policy.device().equals(reference.device())) {
+            throw new IllegalArgumentException("policy is on " + policy.device() + " but reference on "
+                    + reference.device() + ": load both with the same device setting");
+        }
+        policy.attachGradients();
+        this.policy = policy;
+        this.reference = reference;
+        this.config = config;
+        this.loss = new ClippedSurrogateLoss(config.loss());
+        this.optimizer = new AdamW(config.optimizer(), policy.weights().asMap(), policy.manager());
+    }
+
+    /**
+     * Trains {@code policy}, with a frozen copy of its current weights as the reference. Takes
+     * ownership of {@code policy}; if this throws, the caller still owns (and must close) it.
+     *
+     * @throws IllegalStateException when {@code policy} is a frozen copy
+     */
+    public static PolicyTrainer create(PolicyModel policy, TrainerConfig config) {
+        PolicyModel reference = policy.copyFrozen();
+        try {
+            return new PolicyTrainer(policy, reference, config);
+        } catch (RuntimeException e) {
+            reference.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Trains {@code policy} against {@code reference} (normally the initial policy, loaded with
+     * {@link PolicyModel#loadFrozen}). Takes ownership of both; if this throws, the caller keeps them.
+     */
+    public static PolicyTrainer create(PolicyModel policy, PolicyModel reference, TrainerConfig config) {
+        if (policy == reference) {
+            throw new IllegalArgumentException("the reference must be a separate copy: use policy.copyFrozen()");
+        }
+        return new PolicyTrainer(policy, reference, config);
+    }
+
+    /**
+     * Restores a checkpoint written by {@link #save}: policy weights, reference weights, AdamW
+     * moments and step count. {@code config} may differ from the saved one (e.g. a new learning
+     * rate), but the optimizer state must fit the model.
+     */
+    public static PolicyTrainer load(Path dir, TrainerConfig config) throws IOException {
+        Path infoFile = dir.resolve(TRAINER_FILE);
+        CheckpointInfo info = Json.read(infoFile, CheckpointInfo.class);
+        PolicyModel policy = PolicyModel.load(dir.resolve(POLICY_DIR), info.policySha256());
+        PolicyModel reference = null;
+        PolicyTrainer trainer = null;
+        try {
+            reference = PolicyModel.loadFrozen(dir.resolve(REFERENCE_DIR));
+            trainer = new PolicyTrainer(policy, reference, config);
+            trainer.optimizer.loadState(dir.resolve(OPTIMIZER_FILE));
+            if (trainer.optimizer.step() != info.step()) {
+                throw new IOException(dir + ": optimizer state is at step " + trainer.optimizer.step()
+                        + " but " + TRAINER_FILE + " says " + info.step() + ": the checkpoint is inconsistent");
+            }
+            return trainer;
+        } catch (IOException | RuntimeException e) {
+            if (trainer != null) {
+                trainer.close();
+            } else {
+                policy.close();
+                if (reference != null) {
+                    reference.close();
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * One optimisation step on {@code batch}: forward, backward, clip, AdamW update.
+     *
+     * @throws IllegalArgumentException for an invalid batch (nothing is changed)
+     * @throws IllegalStateException    when the loss or gradient norm is not finite; the update
+     *     is skipped, so the weights are unchanged
+     */
+    public StepResult step(List<TrainingSequence> batch) {
+        long started = System.nanoTime();
+        PaddedBatch padded = PaddedBatch.of(batch, policy.config().maxSeqLen(), policy.config().vocabSize());
+        int b = padded.batchSize;
+        int t = padded.length;
+        Map<String, NDArray> parameters = policy.weights().asMap();
+        try (NDManager step = policy.manager().newSubManager()) {
+            NDArray tokens = step.create(padded.tokens, new Shape(b, t));              // (B, T)
+            NDArray mask = step.create(padded.mask, new Shape(b, t - 1));              // (B, T-1)
+            NDArray oldLogp = step.create(padded.oldLogProbs, new Shape(b, t - 1));    // (B, T-1)
+            NDArray advantages = step.create(padded.advantages, new Shape(b));         // (B)
+            NDArray refLogp = reference.tokenLogProbs(tokens, config.temperature());   // (B, T-1)
+
+            boolean gradientsWritten = false;
+            try {
+                LossTerms terms;
+                try (GradientCollector collector = step.getEngine().newGradientCollector()) {
+                    NDArray logp = policy.tokenLogProbs(tokens, config.temperature()); // (B, T-1)
+                    terms = loss.compute(logp, oldLogp, refLogp, advantages, mask);
+                    gradientsWritten = true;
+                    collector.backward(terms.loss());
+                }
+                Map<String, NDArray> gradients = gradients(parameters, step);
+                double gradNorm = GradientClipping.clipGlobalNorm(gradients.values(),
+                        config.optimizer().maxGradNorm());
+                float total = terms.lossValue();
+                if (!Float.isFinite(total) || !Double.isFinite(gradNorm)) {
+                    throw new IllegalStateException("non-finite loss " + total + " or gradient norm " + gradNorm
+                            + " at step " + (optimizer.step() + 1) + ": update skipped, weights unchanged. "
+                            + "Check behaviour log-probs and advantages, or lower the learning rate");
+                }
+                double lr = optimizer.update(parameters, gradients, step);
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                return new StepResult(optimizer.step(), total, terms.policyLoss(), terms.kl(), terms.ratioMean(),
+                        terms.clipFraction(), gradNorm, padded.completionTokens, lr, millis);
+            } finally {
+                if (gradientsWritten) {
+                    zeroGradients(parameters, step);
+                }
+            }
+        }
+    }
+
+    /** Writes policy, reference, optimizer state and step count into {@code dir}. */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        String policySha = policy.save(dir.resolve(POLICY_DIR));
+        String referenceSha = reference.save(dir.resolve(REFERENCE_DIR));
+        optimizer.saveState(dir.resolve(OPTIMIZER_FILE));
+        Json.write(dir.resolve(TRAINER_FILE), new CheckpointInfo(optimizer.step(), policySha, referenceSha, config));
+    }
+
+    /** The model being trained; its weights change at every step. */
+    public PolicyModel policy() {
+        return policy;
+    }
+
+    /** The frozen reference of the KL penalty. */
+    public PolicyModel reference() {
+        return reference;
+    }
+
+    public TrainerConfig config() {
+        return config;
+    }
+
+    /** Number of updates applied so far (restored from a checkpoint). */
+    public long steps() {
+        return optimizer.step();
+    }
+
+    @Override
+    public void close() {
+        try {
+            optimizer.close();
+        } finally {
+            try {
+                reference.close();
+            } finally {
+                policy.close();
+            }
+        }
+    }
+
+    /** Gradient handles for every parameter, owned by {@code step} (they share the parameters' .grad storage). */
+    private static Map<String, NDArray> gradients(Map<String, NDArray> parameters, NDManager step) {
+        Map<String, NDArray> gradients = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            NDArray g = e.getValue().getGradient();
+            g.attach(step);
+            gradients.put(e.getKey(), g);
+        }
+        return gradients;
+    }
+
+    /** PyTorch accumulates into .grad; reset it so the next step starts from zero (NaN-safe, unlike g * 0). */
+    private static void zeroGradients(Map<String, NDArray> parameters, NDManager step) {
+        for (NDArray g : gradients(parameters, step).values()) {
+            g.set(new NDIndex("..."), 0f);
+        }
+    }
+}
