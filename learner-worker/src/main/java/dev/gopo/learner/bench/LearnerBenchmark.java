@@ -1,6 +1,7 @@
 package dev.gopo.learner.bench;
 
 import dev.gopo.avro.AdvantageGroup;
+import dev.gopo.avro.TrainingMetrics;
 import dev.gopo.embedded.EmbeddedInfra;
 import dev.gopo.learner.Learner;
 import dev.gopo.learner.LearnerConfig;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
@@ -72,6 +74,31 @@ public final class LearnerBenchmark implements Callable<Integer> {
         return 0;
     }
 
+    private static List<TrainingMetrics> readMetrics(ClusterConfig cluster, int steps) {
+        Topic<String, TrainingMetrics> topic = cluster.topics().metrics();
+        List<TrainingMetrics> out = new ArrayList<>();
+        try (KafkaConsumer<String, TrainingMetrics> consumer = new KafkaConsumer<>(KafkaClients.consumer(cluster, "bench-metrics", "bench-metrics"),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topic.name()));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (out.size() < steps && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
+            }
+        }
+        if (out.size() < steps) {
+            throw new IllegalStateException("expected " + steps + " metrics records, read " + out.size());
+        }
+        out.sort(java.util.Comparator.comparingLong(TrainingMetrics::getStep));
+        return out;
+    }
+
+    /** Standalone entry point (the same as {@code gopo bench-learner}). */
+    public static void main(String[] args) {
+        int code = new picocli.CommandLine(new LearnerBenchmark()).execute(args);
+        org.slf4j.LoggerFactory.getLogger(LearnerBenchmark.class).info("benchmark exits with code {}", code);
+        System.exit(code);
+    }
+
     private void runSize(EmbeddedInfra infra, String size, PolicyConfig model) throws Exception {
         Path dir = Files.createDirectories(workDir.resolve(size));
         Path init = dir.resolve("init");
@@ -109,18 +136,20 @@ public final class LearnerBenchmark implements Callable<Integer> {
         }
         LearnerConfig config = new LearnerConfig("bench-" + size, "", groupsPerStep, Long.MAX_VALUE / 4, checkpointEvery, false,
                 dir.resolve("learner"), init, trainerConfig, steps, Duration.ofSeconds(30));
-        long t0 = System.nanoTime();
         try (Learner learner = new Learner(config, cluster)) {
             learner.run(new AtomicBoolean());
         }
-        double pipelineSeconds = (System.nanoTime() - t0) / 1e9;
+        // Steady state: from the end of step 1 to the end of the last step, as the learner stamped its
+        // metrics records, the same steps the bare loop timed (step 1 is warm-up in both).
+        List<TrainingMetrics> metrics = readMetrics(cluster, steps);
+        double pipelineSeconds = (metrics.get(steps - 1).getTimestampMs() - metrics.get(0).getTimestampMs()) / 1e3;
 
         double bareStepMs = bareSeconds * 1000 / (steps - 1);
         double bareTokensPerS = tokensPerStep * (steps - 1) / bareSeconds;
-        double pipeStepMs = pipelineSeconds * 1000 / steps;
-        double pipeTokensPerS = tokensPerStep * steps / pipelineSeconds;
+        double pipeStepMs = pipelineSeconds * 1000 / (steps - 1);
+        double pipeTokensPerS = tokensPerStep * (steps - 1) / pipelineSeconds;
         System.out.printf("%-6s %,9d params | bare DJL: %7.1f ms/step %9.0f tokens/s | learner via Kafka: %7.1f ms/step %9.0f tokens/s"
-                        + " (incl. start-up, %d checkpoints, announcements) | pipeline/bare = %.2f%n",
+                        + " (incl. consume, decode, metrics, %d checkpoints + announcements) | pipeline/bare = %.2f%n",
                 size, model.parameterCount(), bareStepMs, bareTokensPerS, pipeStepMs, pipeTokensPerS, steps / checkpointEvery,
                 pipeTokensPerS / bareTokensPerS);
     }
