@@ -1,27 +1,75 @@
 package dev.gopo.launcher;
 
-import dev.gopo.embedded.EmbeddedInfra;
-import dev.gopo.platform.ClusterOptions.ClusterConfig;
-import dev.gopo.schemas.topic.TopicNames;
+import dev.gopo.ranker.advantage.Estimator;
+import dev.gopo.tasks.ModelSize;
+import dev.gopo.tasks.PrepareSettings;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code gopo run}: the main job on the embedded default (no external services). */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the main job on the embedded default: start a KRaft broker and the schema registry on this machine,",
-                "run the pipeline against them, print what happened and shut everything down."})
+        description = {"The main job on the embedded default: prepare (or reuse) the reference policy and reward models,",
+                "start a KRaft broker and the schema registry on this machine, run ranker, learner, generator(s) and evaluator,",
+                "train for --steps steps, print the metrics and the evaluation of every policy version, and shut down."})
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--work-dir", defaultValue = "gopo-work/run", description = "Working directory for broker data, models and outputs. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--work-dir", defaultValue = "gopo-work/run", description = "Broker data, checkpoints, weights, eval CSV. Default: ${DEFAULT-VALUE}")
     Path workDir;
+
+    @Option(names = "--cache-dir", defaultValue = "gopo-work/cache", description = "Prepared reference policy and reward models (reused across runs). Default: ${DEFAULT-VALUE}")
+    Path cacheDir;
+
+    @Option(names = "--model-size", defaultValue = "SMALL", description = "TINY (~30k params) or SMALL (~0.9M params). Default: ${DEFAULT-VALUE}")
+    ModelSize modelSize;
+
+    @Option(names = "--sft-steps", defaultValue = "600", description = "Supervised warm-start steps of the reference policy. Default: ${DEFAULT-VALUE}")
+    int sftSteps;
+
+    @Option(names = "--rm-steps", defaultValue = "800", description = "Bradley-Terry steps of each reward model. Default: ${DEFAULT-VALUE}")
+    int rmSteps;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Learner steps. Default: ${DEFAULT-VALUE}")
+    int steps;
+
+    @Option(names = "--groups-per-step", defaultValue = "8", description = "Prompts (groups) per learner step. Default: ${DEFAULT-VALUE}")
+    int groupsPerStep;
+
+    @Option(names = {"-G", "--group-size"}, defaultValue = "8", description = "Completions per prompt. Default: ${DEFAULT-VALUE}")
+    int groupSize;
+
+    @Option(names = "--checkpoint-every", defaultValue = "5", description = "Checkpoint (and announce a policy version) every N steps. Default: ${DEFAULT-VALUE}")
+    int checkpointEvery;
+
+    @Option(names = "--generators", defaultValue = "1", description = "Generator instances (they share the prompt partitions). Default: ${DEFAULT-VALUE}")
+    int generators;
+
+    @Option(names = "--estimators", split = ",", defaultValue = "GOPO,GRPO",
+            description = "Estimators the ranker runs side by side; the learner trains on the first. Default: ${DEFAULT-VALUE}")
+    List<Estimator> estimators;
+
+    @Option(names = "--lr", defaultValue = "5e-5", description = "Learner peak learning rate. Default: ${DEFAULT-VALUE}")
+    double lr;
+
+    @Option(names = "--beta", defaultValue = "0.04", description = "KL weight. Default: ${DEFAULT-VALUE}")
+    double beta;
+
+    @Option(names = "--max-policy-lag", defaultValue = "3", description = "Learner staleness bound in policy versions. Default: ${DEFAULT-VALUE}")
+    long maxPolicyLag;
+
+    @Option(names = "--eval-prompts", defaultValue = "32", description = "Held-out prompts per task and version for the evaluator. Default: ${DEFAULT-VALUE}")
+    int evalPrompts;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of preparation, prompts and sampling. Default: ${DEFAULT-VALUE}")
+    long seed;
 
     @Override
     public Integer call() throws Exception {
-        try (EmbeddedInfra infra = EmbeddedInfra.start(workDir.resolve("infra"), 4, true)) {
-            System.out.println("embedded broker at " + infra.bootstrapServers() + ", registry at " + infra.registryUrl());
-            ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), TopicNames.defaults());
-            return SmokeCommand.run(cluster, 100) ? 0 : 1;
-        }
+        PrepareSettings prepare = PrepareSettings.defaults().withModelSize(modelSize).withSteps(sftSteps, rmSteps).withSeed(seed);
+        PipelineRun.Settings settings = new PipelineRun.Settings(workDir, cacheDir, prepare, steps, groupsPerStep, groupSize,
+                checkpointEvery, generators, estimators, lr, beta, maxPolicyLag, evalPrompts, seed);
+        return new PipelineRun(settings, new PrintWriter(System.out, true)).run();
     }
 }

@@ -1,0 +1,138 @@
+package dev.gopo.evaluator;
+
+import dev.gopo.platform.ClusterOptions;
+import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import dev.gopo.platform.KafkaClients;
+import dev.gopo.tasks.judge.Bootstrap;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gopo evaluator}: validation reward and judge win rate of every announced policy version. */
+@Command(name = "evaluator", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluate announced policy versions on held-out prompts: mean reward-model score (validation reward) and",
+                "pairwise judge win rate against the reference policy with a 95% bootstrap interval.",
+                "Reads <prefix>policy-versions from the beginning; writes <prefix>eval-results (key task:version), a CSV row per",
+                "task and version, and <prefix>dead-letters. Versions already on eval-results or in the CSV are not evaluated again."})
+public final class EvaluatorCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(EvaluatorCommand.class);
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Option(names = "--evaluator-id", defaultValue = "evaluator-0", paramLabel = "ID",
+            description = "Id of this evaluator (Kafka client id, logs). Default: ${DEFAULT-VALUE}")
+    String evaluatorId;
+
+    @Option(names = "--tasks", split = ",", paramLabel = "TASK[,TASK…]",
+            description = "Tasks to evaluate. Default: every task of the prepare cache (every built-in task when "
+                    + "--reference-policy and --reward-model give all models)")
+    List<String> tasks = new ArrayList<>();
+
+    @Option(names = "--eval-prompts", defaultValue = "32", paramLabel = "N",
+            description = "Held-out (eval split) prompts per task and version, chosen with --seed. Default: ${DEFAULT-VALUE}")
+    int evalPrompts;
+
+    @Option(names = "--every", defaultValue = "1", paramLabel = "N",
+            description = "Evaluate only versions whose number is a multiple of N (paper: every 25 steps). Default: ${DEFAULT-VALUE}")
+    int every;
+
+    @Option(names = "--max-new-tokens", defaultValue = "41", paramLabel = "N",
+            description = "Completion length limit, EOS included (clamped to the model's context). Default: ${DEFAULT-VALUE}")
+    int maxNewTokens;
+
+    @Option(names = "--temperature", defaultValue = "1.0", paramLabel = "T",
+            description = "Sampling temperature of the evaluated and the reference policy. Default: ${DEFAULT-VALUE}")
+    double temperature;
+
+    @Option(names = "--seed", defaultValue = "1234", paramLabel = "SEED",
+            description = "Seed of the prompt choice, sampling, the judge's presentation order and the bootstrap. Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--bootstrap", defaultValue = "" + Bootstrap.DEFAULT_RESAMPLES, paramLabel = "N",
+            description = "Bootstrap resamples for the 95% confidence interval of the win rate (>= 100). Default: ${DEFAULT-VALUE}")
+    int bootstrap;
+
+    @Option(names = "--out", defaultValue = "gopo-work/eval.csv", paramLabel = "FILE",
+            description = "CSV file a row is appended to per task and version (header written once). Default: ${DEFAULT-VALUE}")
+    Path out;
+
+    @Option(names = "--cache-dir", defaultValue = "gopo-work/cache", paramLabel = "DIR",
+            description = "Prepare cache ('gopo prepare') holding the reference policy and the reward models; opened only when "
+                    + "--reference-policy and --reward-model do not give every model. Default: ${DEFAULT-VALUE}")
+    Path cacheDir;
+
+    @Option(names = "--reference-policy", paramLabel = "DIR",
+            description = "Reference policy directory (policy version 0, the supervised warm start). Default: the cache's")
+    Path referencePolicy;
+
+    @Option(names = "--reward-model", paramLabel = "TASK=DIR",
+            description = "Reward-model directory of a task; repeatable. Default: the cache's reward model of each task")
+    List<String> rewardModels = new ArrayList<>();
+
+    @Option(names = "--max-versions", defaultValue = "0", paramLabel = "N",
+            description = "Stop after evaluating N versions (0 = run until Ctrl-C). Default: ${DEFAULT-VALUE}")
+    long maxVersions;
+
+    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "SECONDS",
+            description = "Stop after this many seconds without a new announcement (0 = never). Default: ${DEFAULT-VALUE}")
+    long idleTimeoutSeconds;
+
+    /**
+     * The validated config, with model directories from the explicit options or the prepare cache.
+     *
+     * @throws IOException when the cache is needed but missing or not intact
+     */
+    public EvaluatorConfig toConfig() throws IOException {
+        ModelDirs models = ModelDirs.resolve(cacheDir, referencePolicy, tasks, RewardModelDirs.parse(rewardModels), true);
+        return new EvaluatorConfig(evaluatorId, models.tasks(), evalPrompts, every, maxNewTokens, temperature, seed, bootstrap, out,
+                models.referencePolicy(), models.rewardModels(), maxVersions, Duration.ofSeconds(idleTimeoutSeconds));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        EvaluatorConfig config = toConfig();
+        ClusterConfig clusterConfig = cluster.toConfig();
+        KafkaClients.requireBroker(clusterConfig, Duration.ofSeconds(15));
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "evaluator-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Evaluator evaluator = new Evaluator(config, clusterConfig)) {
+            evaluator.run(stop);
+        } finally {
+            done.countDown();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running: it was our own stop signal.
+        }
+        return 0;
+    }
+
+    /** Entry point for running the evaluator as its own process. */
+    public static void main(String[] args) {
+        int code = new CommandLine(new EvaluatorCommand()).execute(args);
+        log.info("evaluator exits with code {}", code);
+        System.exit(code);
+    }
+}

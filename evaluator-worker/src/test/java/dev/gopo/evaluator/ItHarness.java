@@ -1,0 +1,62 @@
+package dev.gopo.evaluator;
+
+import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import dev.gopo.schemas.topic.Topic;
+import dev.gopo.schemas.topic.TopicNames;
+import dev.gopo.testing.TestInfra;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** A test's own topic prefix on the shared broker + registry, with produce and read helpers. */
+public final class ItHarness {
+    public final TestInfra infra = TestInfra.get();
+    public final ClusterConfig cluster;
+
+    public ItHarness(String name) {
+        cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames(TestInfra.uniquePrefix(name)));
+    }
+
+    /** Produces records with the topic's serdes and waits for the acknowledgements. */
+    @SafeVarargs
+    public final <V> void produce(Topic<String, V> topic, java.util.Map.Entry<String, V>... records) throws Exception {
+        try (KafkaProducer<String, V> producer = new KafkaProducer<>(infra.producerProps(), topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            for (var r : records) {
+                producer.send(new ProducerRecord<>(topic.name(), r.getKey(), r.getValue())).get();
+            }
+        }
+    }
+
+    /** Produces raw bytes (e.g. garbage that is not Avro). */
+    public void produceRaw(String topic, String key, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(infra.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    /** Reads a topic from the beginning until at least {@code atLeast} records came and the topic went quiet, or the timeout. */
+    public <V> List<ConsumerRecord<String, V>> readAll(String topic, Deserializer<V> deserializer, int atLeast, Duration timeout) {
+        List<ConsumerRecord<String, V>> out = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(infra.consumerProps(topic + "-check-" + System.nanoTime()),
+                new StringDeserializer(), deserializer)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int emptyPolls = 0;
+            while (System.nanoTime() < deadline && (out.size() < atLeast || emptyPolls < 3)) {
+                var records = consumer.poll(Duration.ofMillis(300));
+                emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
+                records.forEach(out::add);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.gopo.rewardproducer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gopo.avro.Completion;
+import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.policy.Tokenizer;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+class CompletionCheckTest {
+    private static final Tokenizer TOKENIZER = Tokenizer.ascii();
+
+    static Completion completion(String groupId, int index, int groupSize, String prompt, String text, List<Integer> tokenIds) {
+        List<Integer> promptIds = IntStream.of(TOKENIZER.encodePrompt(prompt)).boxed().toList();
+        return Completion.newBuilder().setGroupId(groupId).setPromptId("p-" + groupId).setTask("summarise").setIndex(index)
+                .setGroupSize(groupSize).setPromptTokenIds(promptIds).setTokenIds(tokenIds)
+                .setBehaviourLogProbs(tokenIds.stream().map(t -> -1.0f).toList()).setPolicyVersion(0).setGeneratorId("gen")
+                .setText(text).setSampledAtMs(1L).build();
+    }
+
+    private static ConsumerRecord<String, byte[]> raw(String key) {
+        return new ConsumerRecord<>("t.completions", 0, 5L, key, new byte[] {0});
+    }
+
+    @Test
+    void usesTheTextFieldAndDecodesThePrompt() {
+        Completion c = completion("g1", 1, 4, "sum: a b a", "a", List.of(40, Tokenizer.EOS));
+        var result = CompletionCheck.check(raw("g1"), c, TOKENIZER);
+        assertThat(result).isInstanceOf(CompletionCheck.Scorable.class);
+        var scorable = (CompletionCheck.Scorable) result;
+        assertThat(scorable.prompt()).isEqualTo("sum: a b a");
+        assertThat(scorable.text()).isEqualTo("a");
+    }
+
+    @Test
+    void decodesTokenIdsWhenThereIsNoText() {
+        List<Integer> ids = IntStream.concat(IntStream.of(TOKENIZER.encode("sky cat")), IntStream.of(Tokenizer.EOS)).boxed().toList();
+        var result = CompletionCheck.check(raw("g1"), completion("g1", 0, 2, "sum: x", null, ids), TOKENIZER);
+        assertThat(((CompletionCheck.Scorable) result).text()).isEqualTo("sky cat");
+    }
+
+    @Test
+    void rejectsWhatWouldGiveAnInvalidReward() {
+        var wrongKey = CompletionCheck.check(raw("other"), completion("g1", 0, 2, "p", "x", List.of()), TOKENIZER);
+        assertThat(reason(wrongKey)).isEqualTo(DeadLetterReason.INCONSISTENT_RECORD);
+        assertThat(((CompletionCheck.Rejected) wrongKey).detail()).contains("key 'other'").contains("groupId 'g1'");
+        assertThat(reason(CompletionCheck.check(raw(null), completion("g1", 0, 2, "p", "x", List.of()), TOKENIZER)))
+                .isEqualTo(DeadLetterReason.INCONSISTENT_RECORD);
+        assertThat(reason(CompletionCheck.check(raw("g1"), completion("g1", 2, 2, "p", "x", List.of()), TOKENIZER)))
+                .isEqualTo(DeadLetterReason.INDEX_OUT_OF_RANGE);
+        assertThat(reason(CompletionCheck.check(raw("g1"), completion("g1", -1, 2, "p", "x", List.of()), TOKENIZER)))
+                .isEqualTo(DeadLetterReason.INDEX_OUT_OF_RANGE);
+        assertThat(reason(CompletionCheck.check(raw("g1"), completion("g1", 0, 2, "p", null, List.of(5, 999)), TOKENIZER)))
+                .isEqualTo(DeadLetterReason.UNDECODABLE);
+    }
+
+    private static DeadLetterReason reason(CompletionCheck.Result result) {
+        assertThat(result).isInstanceOf(CompletionCheck.Rejected.class);
+        return ((CompletionCheck.Rejected) result).reason();
+    }
+}

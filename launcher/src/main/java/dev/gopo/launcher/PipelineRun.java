@@ -1,0 +1,223 @@
+package dev.gopo.launcher;
+
+import dev.gopo.avro.EvaluationResult;
+import dev.gopo.avro.TrainingMetrics;
+import dev.gopo.embedded.EmbeddedInfra;
+import dev.gopo.evaluator.Evaluator;
+import dev.gopo.evaluator.EvaluatorConfig;
+import dev.gopo.generator.Generator;
+import dev.gopo.generator.GeneratorConfig;
+import dev.gopo.generator.RewardMode;
+import dev.gopo.generator.feed.PromptFeeder;
+import dev.gopo.learner.Learner;
+import dev.gopo.learner.LearnerConfig;
+import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import dev.gopo.platform.KafkaClients;
+import dev.gopo.policy.sampling.SamplingConfig;
+import dev.gopo.policy.training.AdamWConfig;
+import dev.gopo.policy.training.LossConfig;
+import dev.gopo.policy.training.TrainerConfig;
+import dev.gopo.ranker.RankerConfig;
+import dev.gopo.ranker.RankerWorker;
+import dev.gopo.ranker.advantage.Estimator;
+import dev.gopo.schemas.topic.Topic;
+import dev.gopo.schemas.topic.TopicNames;
+import dev.gopo.tasks.Prepare;
+import dev.gopo.tasks.PrepareSettings;
+import dev.gopo.tasks.PreparedArtifacts;
+import dev.gopo.tasks.Split;
+import dev.gopo.tasks.Task;
+import dev.gopo.tasks.TaskRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main job on the embedded default: prepare (or reuse) the reference policy and reward models,
+ * start a broker and a registry, run ranker, learner, generator(s) and evaluator against them in
+ * this JVM, feed task prompts, train for a number of steps, and print the training metrics and the
+ * evaluation of every announced policy version.
+ */
+final class PipelineRun {
+    private static final Logger log = LoggerFactory.getLogger(PipelineRun.class);
+
+    /** Settings of one run. */
+    record Settings(Path workDir, Path cacheDir, PrepareSettings prepare, int steps, int groupsPerStep, int groupSize,
+                    int checkpointEvery, int generators, List<Estimator> estimators, double lr, double beta, long maxPolicyLag,
+                    int evalPrompts, long seed) {
+        Settings {
+            if (steps < 1 || groupsPerStep < 1 || checkpointEvery < 1 || generators < 1 || evalPrompts < 1) {
+                throw new IllegalArgumentException("--steps, --groups-per-step, --checkpoint-every, --generators and --eval-prompts must be >= 1");
+            }
+            if (groupSize < 2) {
+                throw new IllegalArgumentException("--group-size must be >= 2, got " + groupSize);
+            }
+            if (estimators.isEmpty()) {
+                throw new IllegalArgumentException("--estimators needs at least one estimator");
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final PrintWriter out;
+
+    PipelineRun(Settings settings, PrintWriter out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    int run() throws Exception {
+        long t0 = System.nanoTime();
+        out.println("== 1/4 prepare: reference policy and reward models (cached under " + settings.cacheDir() + ")");
+        out.flush();
+        PreparedArtifacts prepared = new Prepare(settings.prepare(), settings.cacheDir(), out).run();
+        List<Task> tasks = TaskRegistry.byNames(prepared.tasks());
+        Map<String, Path> rewardModels = new HashMap<>();
+        for (Task task : tasks) {
+            rewardModels.put(task.name(), prepared.rewardModelDir(task.name()));
+            out.printf("   reward model %-12s held-out pairwise accuracy %.3f%n", task.name(), prepared.rewardModelAccuracy(task.name()));
+        }
+
+        out.println("== 2/4 embedded infrastructure: KRaft broker + schema registry");
+        out.flush();
+        try (EmbeddedInfra infra = EmbeddedInfra.start(settings.workDir().resolve("infra"), 4, true)) {
+            ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), TopicNames.defaults());
+            out.println("   broker " + infra.bootstrapServers() + ", registry " + infra.registryUrl());
+            KafkaClients.ensureTopics(cluster, List.of(cluster.topicNames().prompts(), cluster.topicNames().completions(),
+                    cluster.topicNames().rewards(), cluster.topicNames().metrics(), cluster.topicNames().evalResults(),
+                    cluster.topicNames().deadLetters()), 4);
+            KafkaClients.ensureTopics(cluster, List.of(cluster.topicNames().policyVersions()), 1);
+            runWorkers(cluster, prepared, tasks, rewardModels);
+            out.println("== 4/4 results");
+            printMetrics(cluster);
+            printEvaluations(cluster);
+        }
+        out.printf("done in %.0f s; evaluation CSV: %s%n", (System.nanoTime() - t0) / 1e9, settings.workDir().resolve("eval.csv"));
+        out.flush();
+        return 0;
+    }
+
+    private void runWorkers(ClusterConfig cluster, PreparedArtifacts prepared, List<Task> tasks, Map<String, Path> rewardModels) throws Exception {
+        int prompts = settings.steps() * settings.groupsPerStep() * 2;
+        long groupsPerVersion = Math.max(settings.groupsPerStep(),
+                (long) settings.groupsPerStep() * settings.checkpointEvery() * 2 / settings.generators());
+        out.printf("== 3/4 training: %d steps x %d groups x G=%d, estimators %s (learner trains on %s), %d generator(s), %d prompts%n",
+                settings.steps(), settings.groupsPerStep(), settings.groupSize(), settings.estimators(), settings.estimators().get(0),
+                settings.generators(), prompts);
+        out.flush();
+        RankerConfig rankerConfig = RankerConfig.builder(cluster).estimators(settings.estimators())
+                .stateDir(settings.workDir().resolve("ranker-state")).replicationFactor(1).topicPartitions(4)
+                .groupTimeout(Duration.ofMinutes(2)).build();
+        AtomicBoolean stopWorkers = new AtomicBoolean();
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try (RankerWorker ranker = RankerWorker.start(rankerConfig)) {
+            if (!ranker.awaitRunning(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the ranker did not start within 60 s: " + ranker.failure());
+            }
+            Estimator trainOn = settings.estimators().get(0);
+            String suffix = trainOn.topicSuffix();
+            TrainerConfig trainer = new TrainerConfig(new LossConfig(0.2, 0.2, settings.beta()),
+                    new AdamWConfig(settings.lr(), Math.min(10, settings.steps() / 2), 0.9, 0.999, 1e-8, 0.0, 1.0), 1.0);
+            LearnerConfig learnerConfig = new LearnerConfig("learner-0", suffix, settings.groupsPerStep(), settings.maxPolicyLag(),
+                    settings.checkpointEvery(), false, settings.workDir().resolve("learner"), prepared.referencePolicyDir(),
+                    trainer, settings.steps(), Duration.ZERO);
+            EvaluatorConfig evaluatorConfig = new EvaluatorConfig("evaluator-0", tasks.stream().map(Task::name).toList(),
+                    settings.evalPrompts(), 1, Task.MAX_COMPLETION_CHARS + 1, 1.0, settings.seed(), 1000,
+                    settings.workDir().resolve("eval.csv"), prepared.referencePolicyDir(), rewardModels, 0, Duration.ZERO);
+            List<Future<?>> workers = new ArrayList<>();
+            for (int g = 0; g < settings.generators(); g++) {
+                GeneratorConfig generatorConfig = new GeneratorConfig("generator-" + g, "gopo-generators", settings.groupSize(),
+                        new SamplingConfig(1.0, 0, 1.0, Task.MAX_COMPLETION_CHARS + 1, settings.seed() + g), RewardMode.INLINE,
+                        prepared.referencePolicyDir(), rewardModels, groupsPerVersion, 0, Duration.ZERO);
+                workers.add(pool.submit(() -> {
+                    try (Generator generator = new Generator(generatorConfig, cluster)) {
+                        generator.run(stopWorkers);
+                    }
+                    return null;
+                }));
+            }
+            Evaluator evaluator = new Evaluator(evaluatorConfig, cluster);
+            Future<?> evaluating = pool.submit(() -> {
+                evaluator.run(stopWorkers);
+                return null;
+            });
+            PromptFeeder.publish(cluster, PromptFeeder.prompts(tasks, Split.TRAIN, prompts, settings.seed()));
+            long versions;
+            try (Learner learner = new Learner(learnerConfig, cluster)) {
+                learner.run(new AtomicBoolean());
+                versions = learner.policyVersion() + 1;
+            }
+            out.printf("   learner finished %d steps; waiting for the evaluator to score all %d policy versions%n", settings.steps(), versions);
+            out.flush();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (evaluator.evaluatedVersions() < versions && !evaluating.isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            stopWorkers.set(true);
+            evaluating.get(2, TimeUnit.MINUTES);
+            evaluator.close();
+            for (Future<?> w : workers) {
+                w.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            stopWorkers.set(true);
+            pool.shutdown();
+            if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
+                log.warn("workers did not stop within 2 minutes");
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private <V> List<V> readAll(ClusterConfig cluster, Topic<String, V> topic) {
+        List<V> records = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(KafkaClients.consumer(cluster, "run-summary-" + topic.name(), "run-summary"),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topic.name()));
+            int empty = 0;
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (empty < 5 && System.currentTimeMillis() < deadline) {
+                var polled = consumer.poll(Duration.ofMillis(200));
+                empty = polled.isEmpty() ? empty + 1 : 0;
+                polled.forEach(r -> records.add(r.value()));
+            }
+        }
+        return records;
+    }
+
+    private void printMetrics(ClusterConfig cluster) {
+        List<TrainingMetrics> metrics = readAll(cluster, cluster.topics().metrics());
+        metrics.sort(Comparator.comparingLong(TrainingMetrics::getStep));
+        out.println("   step  loss/policy   loss/kl  ratio/mean  clip_frac  grad/norm  lag  tokens/s");
+        for (TrainingMetrics m : metrics) {
+            Map<String, Double> v = m.getMetrics();
+            out.printf("   %4d  %11.4f  %8.5f  %10.4f  %9.3f  %9.3f  %3.1f  %8.0f%n", m.getStep(), v.get("loss/policy"), v.get("loss/kl"),
+                    v.get("ratio/mean"), v.get("ratio/clip_fraction"), v.get("grad/norm"), v.get("lag/policy_versions"),
+                    v.get("throughput/tokens_per_s"));
+        }
+    }
+
+    private void printEvaluations(ClusterConfig cluster) {
+        List<EvaluationResult> results = readAll(cluster, cluster.topics().evalResults());
+        results.sort(Comparator.comparing(EvaluationResult::getTask).thenComparingLong(EvaluationResult::getPolicyVersion));
+        out.println("   task          version  step  validation reward  judge win rate vs reference [95% CI]");
+        for (EvaluationResult r : results) {
+            out.printf("   %-12s  %7d  %4d  %17.4f  %.3f [%.3f, %.3f]%n", r.getTask(), r.getPolicyVersion(), r.getStep(),
+                    r.getValidationReward(), r.getWinRate(), r.getWinRateCiLow(), r.getWinRateCiHigh());
+        }
+        out.flush();
+    }
+}

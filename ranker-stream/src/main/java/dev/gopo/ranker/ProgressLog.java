@@ -1,0 +1,62 @@
+package dev.gopo.ranker;
+
+import dev.gopo.ranker.topology.RankerMetrics;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Logs the one-line progress summary every interval, and once more on close. */
+final class ProgressLog implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProgressLog.class);
+
+    private final KafkaStreams streams;
+    private final Duration every;
+    private final ScheduledExecutorService timer;
+    private long lastEmitted;
+    private long lastAtNanos = System.nanoTime();
+
+    private ProgressLog(KafkaStreams streams, Duration every) {
+        this.streams = streams;
+        this.every = every;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ranker-progress");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    static ProgressLog start(KafkaStreams streams, Duration every) {
+        ProgressLog progress = new ProgressLog(streams, every);
+        progress.timer.scheduleAtFixedRate(progress::logSafely, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        return progress;
+    }
+
+    private void logSafely() {
+        try {
+            logNow();
+        } catch (RuntimeException e) {
+            // A failing summary must not cancel the schedule (a thrown exception would).
+            log.warn("cannot read ranker metrics: {}", e.toString());
+        }
+    }
+
+    private synchronized void logNow() {
+        RankerMetrics.Snapshot s = RankerMetrics.Snapshot.of(streams.metrics());
+        long now = System.nanoTime();
+        long groups = s.emitted() + s.partial();
+        double perSecond = (groups - lastEmitted) / Math.max(1e-9, (now - lastAtNanos) / 1e9);
+        lastEmitted = groups;
+        lastAtNanos = now;
+        log.info("ranker {} | {} | {} groups/s over the last {}", streams.state(), s.toLogLine(), String.format("%.1f", perSecond), Durations.format(every));
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        logSafely();
+    }
+}

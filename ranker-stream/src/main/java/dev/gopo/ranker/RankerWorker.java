@@ -1,0 +1,107 @@
+package dev.gopo.ranker;
+
+import dev.gopo.ranker.topology.RankerTopology;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running ranker instance: the {@link RankerTopology} in a {@link KafkaStreams} client with
+ * exactly-once processing. Closing it closes the client cleanly (commits, leaves the group).
+ *
+ * <p>A stream thread that dies of an unexpected exception (a bug, or the schema registry being
+ * unreachable) shuts this instance down instead of being replaced in a tight loop; its open
+ * transaction is aborted, so restarting the worker resumes from the last commit with nothing lost
+ * or repeated.
+ */
+public final class RankerWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RankerWorker.class);
+
+    private final KafkaStreams streams;
+    private final CountDownLatch failed = new CountDownLatch(1);
+    private final CountDownLatch running = new CountDownLatch(1);
+    private volatile Throwable failure;
+
+    private RankerWorker(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /** Kafka Streams settings: everything the config says, with exactly_once_v2 always. */
+    public static Properties streamsProperties(RankerConfig config) {
+        Properties props = new Properties();
+        props.putAll(config.streamsOverrides());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.cluster().bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        return props;
+    }
+
+    /** Builds the topology and starts it; returns at once (see {@link #awaitRunning}). */
+    public static RankerWorker start(RankerConfig config) {
+        KafkaStreams streams = new KafkaStreams(RankerTopology.build(config), streamsProperties(config));
+        RankerWorker worker = new RankerWorker(streams);
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("ranker stream thread failed; stopping this instance: restart it to resume from the last committed transaction", e);
+            worker.failure = e;
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            log.info("ranker state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                worker.running.countDown();
+            } else if (now == KafkaStreams.State.ERROR) {
+                worker.failed.countDown();
+            }
+        });
+        streams.start();
+        return worker;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Waits until the instance has joined the group and is processing. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Blocks until {@code stop} is released (normal shutdown) or the instance fails.
+     *
+     * @return true when stopped on request, false when the instance failed (see {@link #failure()})
+     */
+    public boolean runUntil(CountDownLatch stop) throws InterruptedException {
+        while (true) {
+            if (stop.await(500, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (failed.getCount() == 0 || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                return false;
+            }
+        }
+    }
+
+    /** The exception that stopped the instance, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public void close() {
+        log.info("ranker closing (committing the open transaction and leaving the group)");
+        if (!streams.close(Duration.ofSeconds(60))) {
+            log.warn("ranker did not close within 60 s; its open transaction will be aborted by the broker");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.gopo.ranker.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import dev.gopo.ranker.DurationConverter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gopo bench-ranker}: the ranker benchmark on the embedded broker + registry (see {@link RankerBenchmark}). */
+@Command(name = "bench-ranker", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Benchmark the ranker on the embedded broker + registry: groups/s and emission latency p50/p99,",
+                "against the ceiling of a transactional consume-produce copy of the same records, in one run."})
+public final class RankerBenchmarkCommand implements Callable<Integer> {
+    @Option(names = "--groups", defaultValue = "20000", description = "Groups to push through. Default: ${DEFAULT-VALUE}")
+    int groups;
+
+    @Option(names = "--group-size", defaultValue = "8", description = "Completions per group G. Default: ${DEFAULT-VALUE}")
+    int groupSize;
+
+    @Option(names = "--tokens", defaultValue = "64", description = "Tokens per completion. Default: ${DEFAULT-VALUE}")
+    int tokens;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of every topic. Default: ${DEFAULT-VALUE}")
+    int partitions;
+
+    @Option(names = "--stream-threads", defaultValue = "1", description = "Ranker stream threads. Default: ${DEFAULT-VALUE}")
+    int streamThreads;
+
+    @Option(names = "--external-fraction", defaultValue = "0.25",
+            description = "Fraction of groups whose rewards come from the rewards topic instead of inline. Default: ${DEFAULT-VALUE}")
+    double externalFraction;
+
+    @Option(names = "--commit-interval", defaultValue = "100ms", converter = DurationConverter.class,
+            description = "Commit interval of the ranker and of the copy baseline. Default: ${DEFAULT-VALUE}")
+    Duration commitInterval;
+
+    @Option(names = "--latency-groups", defaultValue = "2000", description = "Groups of the paced latency phase (0 skips it). Default: ${DEFAULT-VALUE}")
+    int latencyGroups;
+
+    @Option(names = "--latency-rate", defaultValue = "0",
+            description = "Offered groups/s in the latency phase; 0 means half the measured ranker throughput. Default: ${DEFAULT-VALUE}")
+    double latencyRate;
+
+    @Option(names = "--work-dir", defaultValue = "gopo-work/bench-ranker", description = "Broker data and ranker state. Default: ${DEFAULT-VALUE}")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+        RankerBenchmark.Result result = RankerBenchmark.run(new RankerBenchmark.Options(groups, groupSize, tokens, partitions, streamThreads,
+                externalFraction, commitInterval, latencyGroups, latencyRate, workDir));
+        System.out.print(result.report());
+        return 0;
+    }
+
+    /** Runs the benchmark without the launcher. A failure surfaces as an exception, so the JVM exits non-zero. */
+    public static void main(String[] args) {
+        int code = new CommandLine(new RankerBenchmarkCommand()).execute(args);
+        if (code != 0) {
+            throw new IllegalStateException("bench-ranker failed with exit code " + code);
+        }
+    }
+}

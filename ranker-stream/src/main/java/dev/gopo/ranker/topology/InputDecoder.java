@@ -1,0 +1,75 @@
+package dev.gopo.ranker.topology;
+
+import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.schemas.registry.SchemaRegistryException;
+import java.util.function.BiFunction;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * First stage for one input topic: decodes the raw value with the registry-backed Avro
+ * deserializer, runs the record-level checks and forwards a {@link GroupEvent} to the assembler;
+ * anything undecodable or invalid goes to the dead-letter topic instead, and processing goes on.
+ *
+ * <p>The topic is consumed as bytes (not with an Avro serde) precisely so that a bad record can be
+ * dead-lettered with its partition, offset and payload instead of stopping the stream thread.
+ * A schema registry that cannot be reached is not the record's fault: that failure propagates
+ * (the instance stops and its last transaction is aborted) rather than dead-lettering good records.
+ */
+final class InputDecoder<T extends SpecificRecord> implements Processor<String, byte[], String, Object> {
+    private final Deserializer<T> deserializer;
+    private final RankerMetrics.Input input;
+    private final BiFunction<String, T, Rejection> check;
+    private final BiFunction<T, byte[], GroupEvent> toEvent;
+    private ProcessorContext<String, Object> context;
+    private RankerMetrics metrics;
+    private DeadLetterRouter deadLetters;
+
+    InputDecoder(Deserializer<T> deserializer, RankerMetrics.Input input, BiFunction<String, T, Rejection> check,
+                 BiFunction<T, byte[], GroupEvent> toEvent) {
+        this.deserializer = deserializer;
+        this.input = input;
+        this.check = check;
+        this.toEvent = toEvent;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.metrics = RankerMetrics.register(context.metrics());
+        this.deadLetters = new DeadLetterRouter(context, metrics);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        metrics.recordIn(input);
+        byte[] raw = record.value();
+        if (raw == null) {
+            deadLetters.reject(record.key(), null, new Rejection(DeadLetterReason.UNDECODABLE,
+                    "value is null (a tombstone); the " + input + " topic carries no tombstones"));
+            return;
+        }
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse(input.name());
+        T value;
+        try {
+            value = deserializer.deserialize(topic, record.headers(), raw);
+        } catch (SerializationException e) {
+            if (e.getCause() instanceof SchemaRegistryException registryFailure && registryFailure.httpStatus() != 404) {
+                throw new IllegalStateException("cannot decode " + input + " because the schema registry failed (not dead-lettering a record that may be good): "
+                        + registryFailure.getMessage(), e);
+            }
+            deadLetters.reject(record.key(), raw, new Rejection(DeadLetterReason.UNDECODABLE, e.getMessage()));
+            return;
+        }
+        Rejection rejection = check.apply(record.key(), value);
+        if (rejection != null) {
+            deadLetters.reject(record.key(), raw, rejection);
+            return;
+        }
+        context.forward(record.withValue(toEvent.apply(value, raw)), RankerTopology.ASSEMBLER);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.gopo.tasks;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code gopo prepare}: builds (or reuses) the supervised reference policy and one reward model
+ * per task in a cache directory. See {@link Prepare}.
+ */
+@Command(name = "prepare", mixinStandardHelpOptions = true,
+        description = {"Trains the supervised reference policy and one reward model per task, and caches them.",
+                "Artifacts whose settings and file hashes match the cache manifest are reused (printed as 'cached')."})
+public final class PrepareCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--cache-dir", defaultValue = "gopo-work/cache",
+            description = "Cache directory for the models and manifest.json (default: ${DEFAULT-VALUE}).")
+    Path cacheDir;
+
+    @Option(names = "--tasks", split = ",", paramLabel = "TASK",
+            description = "Comma-separated built-in tasks (default: all of summarise,constrained).")
+    List<String> tasks;
+
+    @Option(names = "--model-size", defaultValue = "small",
+            description = "Model size preset: tiny or small (default: ${DEFAULT-VALUE}).")
+    String modelSize;
+
+    @Option(names = "--sft-steps", defaultValue = "1500",
+            description = "Supervised warm-start steps of the reference policy (default: ${DEFAULT-VALUE}).")
+    int sftSteps;
+
+    @Option(names = "--rm-steps", defaultValue = "2000",
+            description = "Training steps per reward model (default: ${DEFAULT-VALUE}).")
+    int rmSteps;
+
+    @Option(names = "--seed", defaultValue = "42",
+            description = "Seed of prompts, preference data, initialisation and batch order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--rater-temperature", defaultValue = "0.05",
+            description = "Bradley-Terry temperature of the simulated preference raters; larger is noisier "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double raterTemperature;
+
+    @Override
+    public Integer call() throws Exception {
+        PrepareSettings defaults = PrepareSettings.defaults();
+        PrepareSettings settings = new PrepareSettings(
+                tasks == null || tasks.isEmpty() ? TaskRegistry.names() : tasks,
+                ModelSize.parse(modelSize), sftSteps, rmSteps, seed,
+                defaults.sftBatchSize(), defaults.sftPromptsPerTask(), defaults.rmBatchSize(), defaults.rmTrainPairs(),
+                defaults.rmHeldOutPairs(), raterTemperature, defaults.judgePrompts());
+        PrintWriter out = spec.commandLine().getOut();
+        PreparedArtifacts artifacts = new Prepare(settings, cacheDir, out).run();
+        out.println("reference policy: " + artifacts.referencePolicyDir());
+        for (String task : artifacts.tasks()) {
+            out.println("reward model " + task + ": " + artifacts.rewardModelDir(task));
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.gopo.tasks.judge;
+
+import dev.gopo.tasks.Task;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The stand-in for the paper's pairwise LLM-as-judge: shown a prompt and two completions in a
+ * random order, it prefers the one with the higher hidden gold quality ({@link Task#goldQuality});
+ * qualities within {@code tieMargin} are a tie. Ties count as half a win.
+ *
+ * <p>The gold quality is symmetric, so presenting the pair in random order cannot change a
+ * verdict here; the order is still drawn (seeded) and mapped back, as the evaluation protocol
+ * does, so that a position-biased judge could replace this one without changing callers.
+ */
+public final class Judge {
+
+    /** Qualities closer than this are a tie by default (exact equality up to rounding). */
+    public static final double DEFAULT_TIE_MARGIN = 1e-9;
+
+    /** One comparison: is {@code candidate} better than {@code baseline} for {@code prompt} of {@code task}? */
+    public record Comparison(Task task, String prompt, String candidate, String baseline) {}
+
+    private final double tieMargin;
+    private final long seed;
+
+    /**
+     * @param tieMargin quality differences up to this are ties, >= 0
+     * @param seed      seed of the presentation order and of the bootstrap
+     */
+    public Judge(double tieMargin, long seed) {
+        if (!(tieMargin >= 0) || Double.isInfinite(tieMargin)) {
+            throw new IllegalArgumentException("tieMargin must be a finite number >= 0, got " + tieMargin);
+        }
+        this.tieMargin = tieMargin;
+        this.seed = seed;
+    }
+
+    /** A judge with the default tie margin. */
+    public Judge(long seed) {
+        this(DEFAULT_TIE_MARGIN, seed);
+    }
+
+    /**
+     * Score of {@code candidate} against {@code baseline}: 1 (win), 0.5 (tie) or 0 (loss).
+     *
+     * @param random decides the presentation order
+     */
+    public double compare(Comparison c, SplittableRandom random) {
+        boolean candidateFirst = random.nextBoolean();
+        String first = candidateFirst ? c.candidate() : c.baseline();
+        String second = candidateFirst ? c.baseline() : c.candidate();
+        double firstScore = verdictForFirst(c.task(), c.prompt(), first, second);
+        return candidateFirst ? firstScore : 1.0 - firstScore;
+    }
+
+    /** Win rate of the candidates over the baselines with a 95% bootstrap interval. */
+    public WinRate winRate(List<Comparison> comparisons) {
+        return winRate(comparisons, 0.95, Bootstrap.DEFAULT_RESAMPLES);
+    }
+
+    /**
+     * Win rate of the candidates over the baselines.
+     *
+     * @param level     coverage of the bootstrap interval, e.g. 0.95
+     * @param resamples bootstrap resamples
+     */
+    public WinRate winRate(List<Comparison> comparisons, double level, int resamples) {
+        if (comparisons.isEmpty()) {
+            throw new IllegalArgumentException("no comparisons to judge");
+        }
+        SplittableRandom order = new SplittableRandom(seed);
+        double[] outcomes = new double[comparisons.size()];
+        int wins = 0;
+        int ties = 0;
+        double sum = 0;
+        for (int i = 0; i < outcomes.length; i++) {
+            outcomes[i] = compare(comparisons.get(i), order);
+            sum += outcomes[i];
+            if (outcomes[i] == 1.0) {
+                wins++;
+            } else if (outcomes[i] == 0.5) {
+                ties++;
+            }
+        }
+        Bootstrap.Interval ci = Bootstrap.meanInterval(outcomes, resamples, level, seed ^ 0x5DEECE66DL);
+        int n = outcomes.length;
+        return new WinRate(sum / n, ci.low(), ci.high(), level, n, wins, ties, n - wins - ties);
+    }
+
+    /** 1 when the first shown completion is better, 0.5 for a tie, 0 when the second is. */
+    private double verdictForFirst(Task task, String prompt, String first, String second) {
+        double gap = task.goldQuality(prompt, first) - task.goldQuality(prompt, second);
+        if (Math.abs(gap) <= tieMargin) {
+            return 0.5;
+        }
+        return gap > 0 ? 1.0 : 0.0;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.gopo.tasks.warmstart;
+
+import dev.gopo.policy.PolicyModel;
+import dev.gopo.policy.sampling.SampledCompletion;
+import dev.gopo.policy.sampling.Sampler;
+import dev.gopo.policy.sampling.SamplingConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Completion texts of a policy for a list of prompts: what the judge and the reward model read. */
+public final class PolicyCompletions {
+
+    private static final Sampler SAMPLER = new Sampler();
+
+    private PolicyCompletions() {}
+
+    /**
+     * One sampled completion per prompt, decoded up to EOS. Prompt {@code i} is sampled with seed
+     * {@code config.seed() + i}, so the result is repeatable and independent of list order elsewhere.
+     */
+    public static List<String> sample(PolicyModel policy, List<String> prompts, SamplingConfig config) {
+        List<String> out = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            int[] prompt = policy.tokenizer().encodePrompt(prompts.get(i));
+            SampledCompletion c = SAMPLER.sample(policy, prompt, config.withSeed(config.seed() + i));
+            out.add(policy.tokenizer().decode(c.tokens()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.gopo.tasks.warmstart;
+
+import dev.gopo.policy.PolicyModel;
+import dev.gopo.policy.sampling.SamplingConfig;
+import dev.gopo.tasks.Split;
+import dev.gopo.tasks.Task;
+import dev.gopo.tasks.TaskPrompt;
+import dev.gopo.tasks.judge.Judge;
+import dev.gopo.tasks.judge.WinRate;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Judges one policy against another on held-out prompts: one sampled completion per prompt from
+ * each (temperature 1, the paper's sampling temperature), compared by the gold {@link Judge}.
+ * Used to check that the supervised reference policy is better than an untrained one.
+ *
+ * @param winRate       candidate over baseline, all tasks pooled
+ * @param candidateGold mean gold quality of the candidate's completions, by task
+ * @param baselineGold  mean gold quality of the baseline's completions, by task
+ * @param examples      a few (prompt, candidate completion) pairs per task, for the log
+ */
+public record WarmStartEvaluation(WinRate winRate, Map<String, Double> candidateGold, Map<String, Double> baselineGold,
+                                  List<String> examples) {
+
+    /** Completion length limit: the longest reference plus EOS. */
+    public static final int MAX_NEW_TOKENS = Task.MAX_COMPLETION_CHARS + 1;
+
+    public static WarmStartEvaluation evaluate(PolicyModel candidate, PolicyModel baseline, List<Task> tasks,
+                                               int promptsPerTask, long seed) {
+        SamplingConfig sampling = SamplingConfig.defaults(MAX_NEW_TOKENS, seed);
+        List<Judge.Comparison> comparisons = new ArrayList<>();
+        Map<String, Double> candidateGold = new LinkedHashMap<>();
+        Map<String, Double> baselineGold = new LinkedHashMap<>();
+        List<String> examples = new ArrayList<>();
+        for (Task task : tasks) {
+            List<String> prompts = new ArrayList<>();
+            for (TaskPrompt p : task.prompts(Split.EVAL, promptsPerTask, seed)) {
+                prompts.add(p.text());
+            }
+            List<String> mine = PolicyCompletions.sample(candidate, prompts, sampling);
+            List<String> theirs = PolicyCompletions.sample(baseline, prompts, sampling);
+            double sumMine = 0;
+            double sumTheirs = 0;
+            for (int i = 0; i < prompts.size(); i++) {
+                comparisons.add(new Judge.Comparison(task, prompts.get(i), mine.get(i), theirs.get(i)));
+                sumMine += task.goldQuality(prompts.get(i), mine.get(i));
+                sumTheirs += task.goldQuality(prompts.get(i), theirs.get(i));
+                if (i < 3) {
+                    examples.add(prompts.get(i) + " -> " + mine.get(i));
+                }
+            }
+            candidateGold.put(task.name(), sumMine / prompts.size());
+            baselineGold.put(task.name(), sumTheirs / prompts.size());
+        }
+        return new WarmStartEvaluation(new Judge(seed).winRate(comparisons), Collections.unmodifiableMap(candidateGold),
+                Collections.unmodifiableMap(baselineGold), List.copyOf(examples));
+    }
+}
