@@ -1,0 +1,44 @@
+package dev.gopo.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gopo.ranker.advantage.Estimator;
+import dev.gopo.tasks.ModelSize;
+import dev.gopo.tasks.PrepareSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The main job end to end on its own embedded broker and registry, with tiny models and few steps. */
+class PipelineRunIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void trainsEvaluatesEveryVersionAndReports() throws Exception {
+        PrepareSettings prepare = PrepareSettings.defaults().withModelSize(ModelSize.TINY).withSteps(60, 60).withSeed(3);
+        PipelineRun.Settings settings = new PipelineRun.Settings(tmp.resolve("run"), tmp.resolve("cache"), prepare, 4, 3, 4, 2, 1,
+                List.of(Estimator.GOPO, Estimator.GRPO), 1e-4, 0.04, 3, 6, 3);
+        StringWriter text = new StringWriter();
+        int code = new PipelineRun(settings, new PrintWriter(text, true)).run();
+        String report = text.toString();
+
+        assertThat(code).as(report).isZero();
+        assertThat(report).contains("== 4/4 results");
+        // One metrics row per learner step, finite numbers.
+        List<String> stepRows = report.lines().filter(l -> l.matches("\\s+\\d+\\s+-?\\d+\\.\\d+\\s+.*")).toList();
+        assertThat(stepRows).as(report).hasSize(4);
+        // Versions 0 (reference), 1 (step 2), 2 (step 4) evaluated for both tasks.
+        for (String task : List.of("summarise", "constrained")) {
+            for (int version = 0; version <= 2; version++) {
+                assertThat(report).as(report).containsPattern("\\s" + task + "\\s+" + version + "\\s+" + (2 * version) + "\\s+-?\\d+\\.\\d{4}\\s+[01]\\.\\d{3} \\[");
+            }
+        }
+        List<String> csv = Files.readAllLines(tmp.resolve("run/eval.csv"));
+        assertThat(csv).hasSize(1 + 6);
+    }
+}
