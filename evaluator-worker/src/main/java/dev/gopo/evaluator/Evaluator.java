@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,7 +57,9 @@ public final class Evaluator implements AutoCloseable {
     private final List<TaskEvaluator> evaluators = new ArrayList<>();
     private final RecordPublisher publisher;
     private final Set<String> done = new HashSet<>();
-    private long evaluatedVersions;
+    // Read by other threads (e.g. 'gopo run' waits for the evaluator to catch up), written only by the loop.
+    private final AtomicLong evaluatedVersions = new AtomicLong();
+    private final AtomicLong handledAnnouncements = new AtomicLong();
 
     /**
      * Loads the reward models and the reference policy and samples the reference completions of
@@ -90,7 +93,15 @@ public final class Evaluator implements AutoCloseable {
 
     /** Versions evaluated by this run (versions that were skipped or dead-lettered do not count). */
     public long evaluatedVersions() {
-        return evaluatedVersions;
+        return evaluatedVersions.get();
+    }
+
+    /**
+     * Announcements read so far, whatever became of them: evaluated, skipped ({@code --every}, already
+     * evaluated) or dead-lettered. Safe to call from another thread.
+     */
+    public long handledAnnouncements() {
+        return handledAnnouncements.get();
     }
 
     /** Dead letters published by this run, by reason. */
@@ -131,16 +142,17 @@ public final class Evaluator implements AutoCloseable {
                         break;
                     }
                     process(record, decoder);
+                    handledAnnouncements.incrementAndGet();
                 }
                 lastRecordNanos = System.nanoTime();
             }
         }
         publisher.flush();
-        log.info("evaluator stopped: {} versions evaluated, dead letters {}", evaluatedVersions, publisher.deadLetterCounts());
+        log.info("evaluator stopped: {} versions evaluated, dead letters {}", evaluatedVersions.get(), publisher.deadLetterCounts());
     }
 
     private boolean maxVersionsReached() {
-        return config.maxVersions() > 0 && evaluatedVersions >= config.maxVersions();
+        return config.maxVersions() > 0 && evaluatedVersions.get() >= config.maxVersions();
     }
 
     /** Marks what the CSV and eval-results already hold as done, and completes the CSV from the topic. */
@@ -202,7 +214,7 @@ public final class Evaluator implements AutoCloseable {
             publisher.deadLetter(record, e.reason(), e.getMessage());
             return;
         }
-        evaluatedVersions++;
+        evaluatedVersions.incrementAndGet();
         log.info("policy version {} evaluated in {} ms", version, (System.nanoTime() - started) / 1_000_000);
     }
 

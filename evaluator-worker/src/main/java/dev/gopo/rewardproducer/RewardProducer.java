@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -58,8 +59,9 @@ public final class RewardProducer implements AutoCloseable {
     private final CompletionScorer scorer;
     private final RecordPublisher publisher;
     private final RecordDecoder<Completion> decoder;
-    private long handled;
-    private long rewarded;
+    // Read by other threads (progress, tests), written only by the loop.
+    private final AtomicLong handled = new AtomicLong();
+    private final AtomicLong rewarded = new AtomicLong();
 
     /** @throws IOException when the tokenizer or a reward model cannot be loaded */
     public RewardProducer(RewardProducerConfig config, ClusterConfig cluster) throws IOException {
@@ -79,12 +81,12 @@ public final class RewardProducer implements AutoCloseable {
 
     /** Completions handled so far: rewarded or dead-lettered. */
     public long handled() {
-        return handled;
+        return handled.get();
     }
 
     /** Rewards written and acknowledged so far. */
     public long rewarded() {
-        return rewarded;
+        return rewarded.get();
     }
 
     public Map<DeadLetterReason, Long> deadLetterCounts() {
@@ -117,24 +119,24 @@ public final class RewardProducer implements AutoCloseable {
                     lastRecordNanos = System.nanoTime();
                 }
                 if (System.nanoTime() - lastProgressNanos > PROGRESS_EVERY.toNanos()) {
-                    log.info("{} completions handled, {} rewards written, dead letters {}", handled, rewarded, publisher.deadLetterCounts());
+                    log.info("{} completions handled, {} rewards written, dead letters {}", handled.get(), rewarded.get(), publisher.deadLetterCounts());
                     lastProgressNanos = System.nanoTime();
                 }
             }
         }
-        log.info("reward producer stopped: {} completions handled, {} rewards written, dead letters {}", handled, rewarded,
+        log.info("reward producer stopped: {} completions handled, {} rewards written, dead letters {}", handled.get(), rewarded.get(),
                 publisher.deadLetterCounts());
     }
 
     private boolean maxReached() {
-        return config.maxCompletions() > 0 && handled >= config.maxCompletions();
+        return config.maxCompletions() > 0 && handled.get() >= config.maxCompletions();
     }
 
     /** Scores one poll's completions (batched per task) and sends their rewards; returns the pending sends. */
     private List<Future<RecordMetadata>> handle(ConsumerRecords<String, byte[]> records) {
         Map<String, List<CompletionCheck.Scorable>> byTask = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            handled++;
+            handled.incrementAndGet();
             Completion completion;
             try {
                 completion = decoder.decode(record);
@@ -214,7 +216,7 @@ public final class RewardProducer implements AutoCloseable {
         for (Future<RecordMetadata> future : sent) {
             try {
                 future.get();
-                rewarded++;
+                rewarded.incrementAndGet();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for rewards to be acknowledged; offsets not committed", e);

@@ -90,6 +90,7 @@ class EvaluatorIT {
         try (Evaluator evaluator = new Evaluator(EvalFixtures.config(tmp.resolve("eval.csv"), ref, rm, 1, Duration.ofSeconds(30)), h.cluster)) {
             evaluator.run(new AtomicBoolean());
             assertThat(evaluator.evaluatedVersions()).isEqualTo(1);
+            assertThat(evaluator.handledAnnouncements()).isEqualTo(4);
             assertThat(evaluator.deadLetterCounts()).containsEntry(DeadLetterReason.WEIGHTS_MISSING, 1L)
                     .containsEntry(DeadLetterReason.WEIGHTS_HASH_MISMATCH, 1L).containsEntry(DeadLetterReason.UNDECODABLE, 1L);
         }

@@ -163,7 +163,7 @@ final class PipelineRun {
             out.printf("   learner finished %d steps; waiting for the evaluator to score all %d policy versions%n", settings.steps(), versions);
             out.flush();
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (evaluator.evaluatedVersions() < versions && !evaluating.isDone() && System.nanoTime() < deadline) {
+            while (evaluator.handledAnnouncements() < versions && !evaluating.isDone() && System.nanoTime() < deadline) {
                 Thread.sleep(500);
             }
             stopWorkers.set(true);
