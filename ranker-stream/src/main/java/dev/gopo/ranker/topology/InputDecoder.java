@@ -53,7 +53,7 @@ final class InputDecoder<T extends SpecificRecord> implements Processor<String, 
                     "value is null (a tombstone); the " + input + " topic carries no tombstones"));
             return;
         }
-        String topic = context.recordMetadata().map(m -> m.topic()).orElse(input.name());
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse(input.tag);
         T value;
         try {
             value = deserializer.deserialize(topic, record.headers(), raw);

@@ -38,7 +38,18 @@ public final class RankerMetrics {
 
     /** Input topics, as tag values of {@value #RECORDS_IN}. */
     enum Input {
-        completions, rewards
+        COMPLETIONS("completions"), REWARDS("rewards");
+
+        final String tag;
+
+        Input(String tag) {
+            this.tag = tag;
+        }
+
+        @Override
+        public String toString() {
+            return tag;
+        }
     }
 
     private final Map<Input, Sensor> recordsIn = new EnumMap<>(Input.class);
@@ -52,7 +63,7 @@ public final class RankerMetrics {
 
     private RankerMetrics(StreamsMetrics metrics) {
         for (Input input : Input.values()) {
-            recordsIn.put(input, counter(metrics, RECORDS_IN, "Records consumed from the input topic, good or bad.", Map.of("topic", input.name())));
+            recordsIn.put(input, counter(metrics, RECORDS_IN, "Records consumed from the input topic, good or bad.", Map.of("topic", input.tag)));
         }
         emitted = counter(metrics, GROUPS_EMITTED, "Complete groups emitted (once per group, whatever the number of estimators).", Map.of());
         partial = counter(metrics, GROUPS_PARTIAL, "Groups emitted partial after the timeout.", Map.of());
@@ -138,7 +149,7 @@ public final class RankerMetrics {
                 long count = Double.isNaN(value) ? 0 : (long) value;
                 switch (name.name()) {
                     case RECORDS_IN -> {
-                        if (Input.completions.name().equals(name.tags().get("topic"))) {
+                        if (Input.COMPLETIONS.tag.equals(name.tags().get("topic"))) {
                             completionsIn += count;
                         } else {
                             rewardsIn += count;

@@ -64,7 +64,7 @@ public final class RankerTopology {
         topology.addSource(AutoOffsetReset.earliest(), COMPLETIONS_SOURCE, new UsePartitionTimeOnInvalidTimestamp(),
                 new StringDeserializer(), new ByteArrayDeserializer(), names.completions());
         topology.addProcessor(COMPLETIONS_DECODER, () -> new InputDecoder<>(new AvroDeserializer<>(registry, Completion.class),
-                RankerMetrics.Input.completions, (key, c) -> RecordChecks.completion(key, c, config), GroupEvent.CompletionArrived::new),
+                RankerMetrics.Input.COMPLETIONS, (key, c) -> RecordChecks.completion(key, c, config), GroupEvent.CompletionArrived::new),
                 COMPLETIONS_SOURCE);
         decoders.add(COMPLETIONS_DECODER);
 
@@ -72,7 +72,7 @@ public final class RankerTopology {
             topology.addSource(AutoOffsetReset.earliest(), REWARDS_SOURCE, new UsePartitionTimeOnInvalidTimestamp(),
                     new StringDeserializer(), new ByteArrayDeserializer(), names.rewards());
             topology.addProcessor(REWARDS_DECODER, () -> new InputDecoder<>(new AvroDeserializer<>(registry, Reward.class),
-                    RankerMetrics.Input.rewards, (key, r) -> RecordChecks.reward(key, r, config), GroupEvent.RewardArrived::new),
+                    RankerMetrics.Input.REWARDS, (key, r) -> RecordChecks.reward(key, r, config), GroupEvent.RewardArrived::new),
                     REWARDS_SOURCE);
             decoders.add(REWARDS_DECODER);
         }
