@@ -1,6 +1,9 @@
 package dev.gopo.tasks;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One cached artifact in the prepare manifest.
@@ -16,7 +19,8 @@ public record ArtifactEntry(String dir, String key, String weightsSha256, Map<St
                             double trainSeconds, Map<String, Double> metrics) {
 
     public ArtifactEntry {
-        files = Map.copyOf(files);
-        metrics = Map.copyOf(metrics);
+        // Sorted and insertion order respectively, so that the manifest reads the same every time.
+        files = Collections.unmodifiableMap(new TreeMap<>(files));
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 }

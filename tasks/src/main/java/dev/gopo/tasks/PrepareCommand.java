@@ -51,6 +51,10 @@ public final class PrepareCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double raterTemperature;
 
+    @Option(names = "--judge-prompts", defaultValue = "64",
+            description = "Held-out prompts per task for the reference-vs-untrained judge check (default: ${DEFAULT-VALUE}).")
+    int judgePrompts;
+
     @Override
     public Integer call() throws Exception {
         PrepareSettings defaults = PrepareSettings.defaults();
@@ -58,7 +62,7 @@ public final class PrepareCommand implements Callable<Integer> {
                 tasks == null || tasks.isEmpty() ? TaskRegistry.names() : tasks,
                 ModelSize.parse(modelSize), sftSteps, rmSteps, seed,
                 defaults.sftBatchSize(), defaults.sftPromptsPerTask(), defaults.rmBatchSize(), defaults.rmTrainPairs(),
-                defaults.rmHeldOutPairs(), raterTemperature, defaults.judgePrompts());
+                defaults.rmHeldOutPairs(), raterTemperature, judgePrompts);
         PrintWriter out = spec.commandLine().getOut();
         PreparedArtifacts artifacts = new Prepare(settings, cacheDir, out).run();
         out.println("reference policy: " + artifacts.referencePolicyDir());

@@ -4,6 +4,8 @@ import dev.gopo.policy.io.Json;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,7 +25,8 @@ public record PrepareManifest(String format, PrepareSettings settings, ArtifactE
     public static final String FILE = "manifest.json";
 
     public PrepareManifest {
-        rewardModels = Map.copyOf(rewardModels);
+        // Keeps the prepare order of the tasks.
+        rewardModels = Collections.unmodifiableMap(new LinkedHashMap<>(rewardModels));
     }
 
     /** Reads {@code <cacheDir>/manifest.json}. */

@@ -35,15 +35,21 @@ public final class GradientStep {
         this.maxGradNorm = maxGradNorm;
     }
 
-    /** What one step did. */
-    public record Result(double loss, double gradNorm, double learningRate) {}
+    /**
+     * What one step did.
+     *
+     * @param applied false when the loss or gradient norm was not finite and the update was skipped
+     */
+    public record Result(double loss, double gradNorm, double learningRate, boolean applied) {}
 
     /**
      * Runs one step.
      *
      * @param scratch the per-step manager (a child of the parameters' manager) that receives every temporary
      * @param loss    builds the scalar loss from the current parameters, its arrays in {@code scratch}
-     * @throws IllegalStateException when the loss or gradient norm is not finite; the weights are then unchanged
+     * @return what happened; when the loss or gradient norm is not finite the update is skipped
+     *     (weights and optimizer state unchanged) and {@link Result#applied()} is false, so the
+     *     caller decides how many such steps it tolerates
      */
     public Result run(NDManager scratch, Function<NDManager, NDArray> loss) {
         boolean gradientsWritten = false;
@@ -58,11 +64,10 @@ public final class GradientStep {
             Map<String, NDArray> gradients = gradients(scratch);
             double norm = GradientClipping.clipGlobalNorm(gradients.values(), maxGradNorm);
             if (!Float.isFinite(value) || !Double.isFinite(norm)) {
-                throw new IllegalStateException("non-finite loss " + value + " or gradient norm " + norm
-                        + " at step " + (optimizer.step() + 1) + ": update skipped; lower the learning rate");
+                return new Result(value, norm, 0.0, false);
             }
             double lr = optimizer.update(parameters, gradients, scratch);
-            return new Result(value, norm, lr);
+            return new Result(value, norm, lr, true);
         } finally {
             if (gradientsWritten) {
                 for (NDArray g : gradients(scratch).values()) {

@@ -2,7 +2,9 @@ package dev.gopo.tasks.reward;
 
 import dev.gopo.policy.Tokenizer;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Right-padded word-level reward-model inputs for a batch of (prompt, completion) pairs, on the CPU.
@@ -12,13 +14,17 @@ import java.util.List;
  * (the policy tokenizer's ids, PAD = 0 after the word's end); the markers are one-character words
  * made of the tokenizer's {@code SEP} and {@code EOS} ids. Alongside: a segment id (0 prompt,
  * 1 completion including EOS), the word's length (capped at {@code L + 1}, so "longer than read"
- * is still visible), and on the EOS marker the completion's word count (capped), which attention
- * cannot count by itself. Characters outside printable ASCII become {@code '?'}.
+ * is still visible), on the EOS marker the completion's word count, and for every word how often
+ * it occurs in the prompt and in the completion (all capped). Counts are given because softmax
+ * attention averages and cannot count by itself; exact-match term counts are the classic lexical
+ * features of learned rankers. Characters outside printable ASCII become {@code '?'}.
  */
 final class RewardInputs {
 
     /** Word counts at or above this share one embedding. */
     static final int MAX_COUNT = 15;
+    /** Occurrence counts at or above this share one embedding. */
+    static final int MAX_OCCURRENCES = 4;
 
     private static final Tokenizer TOKENIZER = Tokenizer.ascii();
     private static final char UNKNOWN = '?';
@@ -36,13 +42,18 @@ final class RewardInputs {
     final int[] wordLengths;
     /** {@code (B, W)} completion word count + 1 (capped) on the EOS marker, 0 elsewhere. */
     final int[] countIds;
+    /** {@code (B, W)} occurrences of the word among the prompt words (capped); 0 on markers and padding. */
+    final int[] inPrompt;
+    /** {@code (B, W)} occurrences of the word among the completion words (capped); 0 on markers and padding. */
+    final int[] inCompletion;
     /** {@code (B, W)} 1 on real words (markers included), 0 on padding. */
     final float[] realMask;
     /** {@code (B, W)} 1 on completion words and EOS. */
     final float[] completionMask;
 
     private RewardInputs(int batchSize, int length, int wordChars, int[] chars, int[] segments, int[] wordLengths,
-                         int[] countIds, float[] realMask, float[] completionMask) {
+                         int[] countIds, int[] inPrompt, int[] inCompletion, float[] realMask,
+                         float[] completionMask) {
         this.batchSize = batchSize;
         this.length = length;
         this.wordChars = wordChars;
@@ -50,6 +61,8 @@ final class RewardInputs {
         this.segments = segments;
         this.wordLengths = wordLengths;
         this.countIds = countIds;
+        this.inPrompt = inPrompt;
+        this.inCompletion = inCompletion;
         this.realMask = realMask;
         this.completionMask = completionMask;
     }
@@ -89,16 +102,24 @@ final class RewardInputs {
         int[] segments = new int[batch * length];
         int[] lengths = new int[batch * length];
         int[] counts = new int[batch * length];
+        int[] inPrompt = new int[batch * length];
+        int[] inCompletion = new int[batch * length];
         float[] real = new float[batch * length];
         float[] completion = new float[batch * length];
         for (int i = 0; i < batch; i++) {
+            Map<String, Integer> promptCounts = occurrences(promptWords[i]);
+            Map<String, Integer> completionCounts = occurrences(completionWords[i]);
             int w = i * length;
             for (String word : promptWords[i]) {
+                inPrompt[w] = promptCounts.get(word);
+                inCompletion[w] = completionCounts.getOrDefault(word, 0);
                 putWord(word, w++, chars, charIds, lengths);
             }
             putMarker(Tokenizer.SEP, w++, chars, charIds, lengths);
             for (String word : completionWords[i]) {
                 segments[w] = 1;
+                inPrompt[w] = promptCounts.getOrDefault(word, 0);
+                inCompletion[w] = completionCounts.get(word);
                 putWord(word, w++, chars, charIds, lengths);
             }
             segments[w] = 1;
@@ -109,7 +130,8 @@ final class RewardInputs {
                 completion[k] = segments[k];
             }
         }
-        return new RewardInputs(batch, length, chars, charIds, segments, lengths, counts, real, completion);
+        return new RewardInputs(batch, length, chars, charIds, segments, lengths, counts, inPrompt, inCompletion,
+                real, completion);
     }
 
     private static void putWord(String word, int slot, int chars, int[] charIds, int[] lengths) {
@@ -121,6 +143,15 @@ final class RewardInputs {
     private static void putMarker(int id, int slot, int chars, int[] charIds, int[] lengths) {
         charIds[slot * chars] = id;
         lengths[slot] = 1;
+    }
+
+    /** Occurrences of each word, capped at {@link #MAX_OCCURRENCES}. */
+    private static Map<String, Integer> occurrences(String[] words) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String w : words) {
+            counts.merge(w, 1, (a, b) -> Math.min(MAX_OCCURRENCES, a + b));
+        }
+        return counts;
     }
 
     private static String[] split(String text) {

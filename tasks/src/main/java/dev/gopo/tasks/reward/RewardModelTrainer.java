@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import dev.gopo.policy.training.AdamW;
 import dev.gopo.tasks.Randoms;
 import dev.gopo.tasks.optim.GradientStep;
+import dev.gopo.tasks.optim.SkippedSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ public final class RewardModelTrainer {
         double lastWindowLoss = Double.NaN;
         try (AdamW optimizer = new AdamW(config.optimizer(), parameters, model.manager())) {
             GradientStep step = new GradientStep(parameters, optimizer, config.optimizer().maxGradNorm());
+            SkippedSteps skipped = new SkippedSteps("reward model " + label, config.steps());
             for (int s = 1; s <= config.steps(); s++) {
                 List<PreferencePair> batch = new ArrayList<>(config.batchSize());
                 while (batch.size() < config.batchSize()) {
@@ -72,11 +74,14 @@ public final class RewardModelTrainer {
                 RewardInputs inputs = inputsOf(batch, model.config());
                 try (NDManager scratch = model.manager().newSubManager()) {
                     GradientStep.Result r = step.run(scratch, m -> loss(model, inputs, m, batch.size()));
-                    windowLoss += r.loss();
-                    windowSteps++;
+                    skipped.record(r, s, log);
+                    if (r.applied()) {
+                        windowLoss += r.loss();
+                        windowSteps++;
+                    }
                 }
                 if (s % config.logEvery() == 0 || s == config.steps()) {
-                    lastWindowLoss = windowLoss / windowSteps;
+                    lastWindowLoss = windowSteps == 0 ? Double.NaN : windowLoss / windowSteps;
                     log.info("reward model {}: step {}/{} loss {}", label, s, config.steps(), format(lastWindowLoss));
                     windowLoss = 0;
                     windowSteps = 0;

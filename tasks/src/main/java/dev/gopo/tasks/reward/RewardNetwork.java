@@ -18,6 +18,7 @@ import java.util.Map;
  * {@code c_0..c_{n-1}} (see {@link RewardInputs}) enters as
  * <pre>
  * e_w  = sum_k E_char[c_k, k] + E_len[n] + E_count[count_w] + E_pos[w] + E_seg[segment_w]
+ *        + E_inPrompt[occurrences of w in the prompt] + E_inCompletion[occurrences of w in the completion]
  * </pre>
  * so equal words get equal vectors and a typo changes one term of the sum: attention can then
  * match completion words against prompt words directly. Then
@@ -61,6 +62,8 @@ final class RewardNetwork {
         NDArray segments = scratch.create(inputs.segments, new Shape(b, t));                  // (B, T)
         NDArray lengths = scratch.create(inputs.wordLengths, new Shape(b, t));                // (B, T)
         NDArray counts = scratch.create(inputs.countIds, new Shape(b, t));                    // (B, T)
+        NDArray inPrompt = scratch.create(inputs.inPrompt, new Shape(b, t));                  // (B, T)
+        NDArray inCompletion = scratch.create(inputs.inCompletion, new Shape(b, t));          // (B, T)
         NDArray real = scratch.create(inputs.realMask, new Shape(b, t));                      // (B, T)
         NDArray completion = scratch.create(inputs.completionMask, new Shape(b, t));          // (B, T)
 
@@ -73,6 +76,8 @@ final class RewardNetwork {
         NDArray x = words
                 .add(embed(lengths, RewardParameters.LENGTH_EMBEDDING))                       // + (B, T, D)
                 .add(embed(counts, RewardParameters.COUNT_EMBEDDING))                         // + (B, T, D)
+                .add(embed(inPrompt, RewardParameters.IN_PROMPT_EMBEDDING))                   // + (B, T, D)
+                .add(embed(inCompletion, RewardParameters.IN_COMPLETION_EMBEDDING))           // + (B, T, D)
                 .add(embed(scratch.arange(t), RewardParameters.POSITION_EMBEDDING))           // + (T, D)
                 .add(embed(segments, RewardParameters.SEGMENT_EMBEDDING));                    // + (B, T, D)
         NDArray padMask = real.neg().add(1f).mul(MASKED).reshape(b, 1, 1, t);                // (B, 1, 1, T)

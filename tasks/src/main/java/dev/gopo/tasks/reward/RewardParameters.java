@@ -21,6 +21,8 @@ final class RewardParameters {
     static final String CHAR_EMBEDDING = "char_emb.weight";
     static final String LENGTH_EMBEDDING = "len_emb.weight";
     static final String COUNT_EMBEDDING = "count_emb.weight";
+    static final String IN_PROMPT_EMBEDDING = "in_prompt_emb.weight";
+    static final String IN_COMPLETION_EMBEDDING = "in_completion_emb.weight";
     static final String POSITION_EMBEDDING = "pos_emb.weight";
     static final String SEGMENT_EMBEDDING = "seg_emb.weight";
     static final String FINAL_NORM_GAMMA = "ln_f.gamma";
@@ -76,6 +78,8 @@ final class RewardParameters {
         m.put(CHAR_EMBEDDING, new Entry(new Shape((long) c.vocabSize() * c.maxWordChars(), d), Init.NORMAL));
         m.put(LENGTH_EMBEDDING, new Entry(new Shape(c.maxWordChars() + 2L, d), Init.NORMAL));
         m.put(COUNT_EMBEDDING, new Entry(new Shape(RewardInputs.MAX_COUNT + 2L, d), Init.NORMAL));
+        m.put(IN_PROMPT_EMBEDDING, new Entry(new Shape(RewardInputs.MAX_OCCURRENCES + 1L, d), Init.NORMAL));
+        m.put(IN_COMPLETION_EMBEDDING, new Entry(new Shape(RewardInputs.MAX_OCCURRENCES + 1L, d), Init.NORMAL));
         m.put(POSITION_EMBEDDING, new Entry(new Shape(c.maxWords(), d), Init.NORMAL));
         m.put(SEGMENT_EMBEDDING, new Entry(new Shape(2, d), Init.NORMAL));
         for (int i = 0; i < c.nLayers(); i++) {

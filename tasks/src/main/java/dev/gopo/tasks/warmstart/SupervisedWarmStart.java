@@ -8,6 +8,7 @@ import dev.gopo.policy.Tokenizer;
 import dev.gopo.policy.training.AdamW;
 import dev.gopo.tasks.Randoms;
 import dev.gopo.tasks.optim.GradientStep;
+import dev.gopo.tasks.optim.SkippedSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,7 @@ public final class SupervisedWarmStart {
         double lastLoss = Double.NaN;
         try (AdamW optimizer = new AdamW(config.optimizer(), parameters, policy.manager())) {
             GradientStep step = new GradientStep(parameters, optimizer, config.optimizer().maxGradNorm());
+            SkippedSteps skipped = new SkippedSteps("supervised warm start", config.steps());
             for (int s = 1; s <= config.steps(); s++) {
                 List<int[][]> batch = new ArrayList<>(config.batchSize());
                 while (batch.size() < config.batchSize()) {
@@ -74,11 +76,15 @@ public final class SupervisedWarmStart {
                     batch.add(encoded.get(order.get(cursor++)));
                 }
                 try (NDManager scratch = policy.manager().newSubManager()) {
-                    windowLoss += step.run(scratch, m -> loss(policy, batch, m)).loss();
-                    windowSteps++;
+                    GradientStep.Result r = step.run(scratch, m -> loss(policy, batch, m));
+                    skipped.record(r, s, log);
+                    if (r.applied()) {
+                        windowLoss += r.loss();
+                        windowSteps++;
+                    }
                 }
                 if (s % config.logEvery() == 0 || s == config.steps()) {
-                    lastLoss = windowLoss / windowSteps;
+                    lastLoss = windowSteps == 0 ? Double.NaN : windowLoss / windowSteps;
                     if (Double.isNaN(firstLoss)) {
                         firstLoss = lastLoss;
                     }

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Judges one policy against another on held-out prompts: one sampled completion per prompt from
- * each (temperature 1, the paper's sampling temperature), compared by the gold {@link Judge}.
+ * each, compared by the gold {@link Judge}.
  * Used to check that the supervised reference policy is better than an untrained one.
  *
  * @param winRate       candidate over baseline, all tasks pooled
@@ -30,9 +30,19 @@ public record WarmStartEvaluation(WinRate winRate, Map<String, Double> candidate
     /** Completion length limit: the longest reference plus EOS. */
     public static final int MAX_NEW_TOKENS = Task.MAX_COMPLETION_CHARS + 1;
 
+    /** At temperature 1, the paper's sampling temperature. */
     public static WarmStartEvaluation evaluate(PolicyModel candidate, PolicyModel baseline, List<Task> tasks,
                                                int promptsPerTask, long seed) {
-        SamplingConfig sampling = SamplingConfig.defaults(MAX_NEW_TOKENS, seed);
+        return evaluate(candidate, baseline, tasks, promptsPerTask, 1.0, seed);
+    }
+
+    /**
+     * @param promptsPerTask held-out prompts per task (fewer when a task has fewer)
+     * @param temperature    sampling temperature of both policies
+     */
+    public static WarmStartEvaluation evaluate(PolicyModel candidate, PolicyModel baseline, List<Task> tasks,
+                                               int promptsPerTask, double temperature, long seed) {
+        SamplingConfig sampling = new SamplingConfig(temperature, 0, 1.0, MAX_NEW_TOKENS, seed);
         List<Judge.Comparison> comparisons = new ArrayList<>();
         Map<String, Double> candidateGold = new LinkedHashMap<>();
         Map<String, Double> baselineGold = new LinkedHashMap<>();

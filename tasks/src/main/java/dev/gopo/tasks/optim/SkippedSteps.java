@@ -1,0 +1,43 @@
+package dev.gopo.tasks.optim;
+
+import org.slf4j.Logger;
+
+/**
+ * Counts optimisation steps skipped for a non-finite loss or gradient. A rare one is tolerated
+ * (logged as a warning) so that a long prepare run is not lost to a single bad batch; more than
+ * {@code max(3, steps / 100)} means training is diverging and stops with an error.
+ */
+public final class SkippedSteps {
+
+    private final String what;
+    private final int limit;
+    private int skipped;
+
+    /** @param what names the training run in messages, e.g. "reward model summarise" */
+    public SkippedSteps(String what, int totalSteps) {
+        this.what = what;
+        this.limit = Math.max(3, totalSteps / 100);
+    }
+
+    /**
+     * Records the outcome of step {@code step}.
+     *
+     * @throws IllegalStateException when more steps than the limit have been skipped
+     */
+    public void record(GradientStep.Result result, int step, Logger log) {
+        if (result.applied()) {
+            return;
+        }
+        skipped++;
+        log.warn("{}: step {} skipped: non-finite loss {} or gradient norm {} ({} skipped so far, limit {})",
+                what, step, result.loss(), result.gradNorm(), skipped, limit);
+        if (skipped > limit) {
+            throw new IllegalStateException(what + ": " + skipped + " steps had a non-finite loss or gradient "
+                    + "(limit " + limit + "): training diverges; lower the learning rate");
+        }
+    }
+
+    public int skipped() {
+        return skipped;
+    }
+}
