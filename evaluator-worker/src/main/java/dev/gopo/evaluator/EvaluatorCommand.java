@@ -3,6 +3,7 @@ package dev.gopo.evaluator;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.Shutdown;
 import dev.gopo.tasks.judge.Bootstrap;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,8 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -105,27 +104,11 @@ public final class EvaluatorCommand implements Callable<Integer> {
         EvaluatorConfig config = toConfig();
         ClusterConfig clusterConfig = cluster.toConfig();
         KafkaClients.requireBroker(clusterConfig, Duration.ofSeconds(15));
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        Shutdown.runUntilStopped("evaluator", stop -> {
+            try (Evaluator evaluator = new Evaluator(config, clusterConfig)) {
+                evaluator.run(stop);
             }
-        }, "evaluator-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (Evaluator evaluator = new Evaluator(config, clusterConfig)) {
-            evaluator.run(stop);
-        } finally {
-            done.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook is running: it was our own stop signal.
-        }
+        });
         return 0;
     }
 

@@ -5,6 +5,7 @@ import dev.gopo.evaluator.RewardModelDirs;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.Shutdown;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -88,27 +87,11 @@ public final class RewardProducerCommand implements Callable<Integer> {
         RewardProducerConfig config = toConfig();
         ClusterConfig clusterConfig = cluster.toConfig();
         KafkaClients.requireBroker(clusterConfig, Duration.ofSeconds(15));
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        Shutdown.runUntilStopped("reward-producer", stop -> {
+            try (RewardProducer producer = new RewardProducer(config, clusterConfig)) {
+                producer.run(stop);
             }
-        }, "reward-producer-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (RewardProducer producer = new RewardProducer(config, clusterConfig)) {
-            producer.run(stop);
-        } finally {
-            done.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook is running: it was our own stop signal.
-        }
+        });
         return 0;
     }
 
