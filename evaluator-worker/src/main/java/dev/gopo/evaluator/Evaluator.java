@@ -2,6 +2,7 @@ package dev.gopo.evaluator;
 
 import dev.gopo.avro.EvaluationResult;
 import dev.gopo.avro.PolicyVersion;
+import dev.gopo.platform.PollingWorker;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.platform.KafkaClients;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Bad announcements (undecodable, weights missing, hash mismatch, unusable model) are
  * dead-lettered and the loop goes on with the next version.
  */
-public final class Evaluator implements AutoCloseable {
+public final class Evaluator implements PollingWorker {
     private static final Logger log = LoggerFactory.getLogger(Evaluator.class);
     static final String WORKER = "evaluator";
 

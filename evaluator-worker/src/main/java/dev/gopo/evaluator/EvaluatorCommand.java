@@ -1,9 +1,7 @@
 package dev.gopo.evaluator;
 
 import dev.gopo.platform.ClusterOptions;
-import dev.gopo.platform.ClusterOptions.ClusterConfig;
-import dev.gopo.platform.KafkaClients;
-import dev.gopo.platform.Shutdown;
+import dev.gopo.platform.WorkerProcess;
 import dev.gopo.tasks.judge.Bootstrap;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,9 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +20,6 @@ import picocli.CommandLine.Option;
                 "Reads <prefix>policy-versions from the beginning; writes <prefix>eval-results (key task:version), a CSV row per",
                 "task and version, and <prefix>dead-letters. Versions already on eval-results or in the CSV are not evaluated again."})
 public final class EvaluatorCommand implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(EvaluatorCommand.class);
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
@@ -67,18 +61,12 @@ public final class EvaluatorCommand implements Callable<Integer> {
             description = "CSV file a row is appended to per task and version (header written once). Default: ${DEFAULT-VALUE}")
     Path out;
 
-    @Option(names = "--cache-dir", defaultValue = "gopo-work/cache", paramLabel = "DIR",
-            description = "Prepare cache ('gopo prepare') holding the reference policy and the reward models; opened only when "
-                    + "--reference-policy and --reward-model do not give every model. Default: ${DEFAULT-VALUE}")
-    Path cacheDir;
+    @Mixin
+    ModelOptions models = new ModelOptions();
 
     @Option(names = "--reference-policy", paramLabel = "DIR",
             description = "Reference policy directory (policy version 0, the supervised warm start). Default: the cache's")
     Path referencePolicy;
-
-    @Option(names = "--reward-model", paramLabel = "TASK=DIR",
-            description = "Reward-model directory of a task; repeatable. Default: the cache's reward model of each task")
-    List<String> rewardModels = new ArrayList<>();
 
     @Option(names = "--max-versions", defaultValue = "0", paramLabel = "N",
             description = "Stop after evaluating N versions (0 = run until Ctrl-C). Default: ${DEFAULT-VALUE}")
@@ -94,28 +82,19 @@ public final class EvaluatorCommand implements Callable<Integer> {
      * @throws IOException when the cache is needed but missing or not intact
      */
     public EvaluatorConfig toConfig() throws IOException {
-        ModelDirs models = ModelDirs.resolve(cacheDir, referencePolicy, tasks, RewardModelDirs.parse(rewardModels), true);
-        return new EvaluatorConfig(evaluatorId, models.tasks(), evalPrompts, every, maxNewTokens, temperature, seed, bootstrap, out,
-                models.referencePolicy(), models.rewardModels(), maxVersions, Duration.ofSeconds(idleTimeoutSeconds));
+        ModelDirs dirs = models.resolve(referencePolicy, tasks, true);
+        return new EvaluatorConfig(evaluatorId, dirs.tasks(), evalPrompts, every, maxNewTokens, temperature, seed, bootstrap, out,
+                dirs.referencePolicy(), dirs.rewardModels(), maxVersions, Duration.ofSeconds(idleTimeoutSeconds));
     }
 
     @Override
     public Integer call() throws Exception {
         EvaluatorConfig config = toConfig();
-        ClusterConfig clusterConfig = cluster.toConfig();
-        KafkaClients.requireBroker(clusterConfig, Duration.ofSeconds(15));
-        Shutdown.runUntilStopped("evaluator", stop -> {
-            try (Evaluator evaluator = new Evaluator(config, clusterConfig)) {
-                evaluator.run(stop);
-            }
-        });
-        return 0;
+        return WorkerProcess.run("evaluator", cluster.toConfig(), c -> new Evaluator(config, c));
     }
 
     /** Entry point for running the evaluator as its own process. */
     public static void main(String[] args) {
-        int code = new CommandLine(new EvaluatorCommand()).execute(args);
-        log.info("evaluator exits with code {}", code);
-        System.exit(code);
+        WorkerProcess.main("evaluator", new EvaluatorCommand(), args);
     }
 }

@@ -2,6 +2,7 @@ package dev.gopo.rewardproducer;
 
 import dev.gopo.avro.Completion;
 import dev.gopo.avro.Reward;
+import dev.gopo.platform.PollingWorker;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.platform.KafkaClients;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * <p>It lives in the evaluator module only because it reuses the tasks' reward models; any
  * process in any language can play this role (see docs/reward-producers.md).
  */
-public final class RewardProducer implements AutoCloseable {
+public final class RewardProducer implements PollingWorker {
     private static final Logger log = LoggerFactory.getLogger(RewardProducer.class);
     static final String WORKER = "reward-producer";
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);

@@ -45,18 +45,6 @@ public final class ItHarness {
 
     /** Reads a topic from the beginning until at least {@code atLeast} records came and the topic went quiet, or the timeout. */
     public <V> List<ConsumerRecord<String, V>> readAll(String topic, Deserializer<V> deserializer, int atLeast, Duration timeout) {
-        List<ConsumerRecord<String, V>> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(infra.consumerProps(topic + "-check-" + System.nanoTime()),
-                new StringDeserializer(), deserializer)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            int emptyPolls = 0;
-            while (System.nanoTime() < deadline && (out.size() < atLeast || emptyPolls < 3)) {
-                var records = consumer.poll(Duration.ofMillis(300));
-                emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
-                records.forEach(out::add);
-            }
-        }
-        return out;
+        return infra.readRecords(topic, deserializer, atLeast, timeout);
     }
 }

@@ -3,6 +3,7 @@ package dev.gopo.generator;
 import dev.gopo.avro.Completion;
 import dev.gopo.avro.PolicyVersion;
 import dev.gopo.avro.Prompt;
+import dev.gopo.platform.PollingWorker;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.platform.KafkaClients;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>Backpressure: after {@code maxGroupsPerVersion} groups with one version it pauses the prompt
  * partitions (still polling, so it keeps its group membership) until a newer version arrives.
  */
-public final class Generator implements AutoCloseable {
+public final class Generator implements PollingWorker {
     private static final Logger log = LoggerFactory.getLogger(Generator.class);
 
     private final GeneratorConfig config;

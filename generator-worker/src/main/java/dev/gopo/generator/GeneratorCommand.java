@@ -1,18 +1,13 @@
 package dev.gopo.generator;
 
 import dev.gopo.platform.ClusterOptions;
-import dev.gopo.platform.ClusterOptions.ClusterConfig;
-import dev.gopo.platform.KafkaClients;
-import dev.gopo.platform.Shutdown;
+import dev.gopo.platform.WorkerProcess;
 import dev.gopo.policy.sampling.SamplingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +18,6 @@ import picocli.CommandLine.Option;
                 "record behaviour log-probs and policy version, score inline or leave rewards to external producers, publish completions.",
                 "Hot-swaps weights when the learner announces a new policy version (after verifying its SHA-256)."})
 public final class GeneratorCommand implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(GeneratorCommand.class);
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
@@ -79,19 +73,10 @@ public final class GeneratorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GeneratorConfig config = toConfig();
-        ClusterConfig clusterConfig = cluster.toConfig();
-        KafkaClients.requireBroker(clusterConfig, Duration.ofSeconds(15));
-        Shutdown.runUntilStopped("generator", stop -> {
-            try (Generator generator = new Generator(config, clusterConfig)) {
-                generator.run(stop);
-            }
-        });
-        return 0;
+        return WorkerProcess.run("generator", cluster.toConfig(), c -> new Generator(config, c));
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new GeneratorCommand()).execute(args);
-        log.info("generator exits with code {}", code);
-        System.exit(code);
+        WorkerProcess.main("generator", new GeneratorCommand(), args);
     }
 }

@@ -99,20 +99,7 @@ class GeneratorIT {
     }
 
     private <V> List<V> read(String topic, Deserializer<V> d, int atLeast) {
-        List<V> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(infra.consumerProps("check-" + System.nanoTime()), new StringDeserializer(), d)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 30_000;
-            int empty = 0;
-            while (System.currentTimeMillis() < deadline && (out.size() < atLeast || empty < 2)) {
-                var records = consumer.poll(Duration.ofMillis(300));
-                empty = records.isEmpty() ? empty + 1 : 0;
-                for (ConsumerRecord<String, V> r : records) {
-                    out.add(r.value());
-                }
-            }
-        }
-        return out;
+        return infra.readValues(topic, d, atLeast, Duration.ofSeconds(30));
     }
 
     @Test

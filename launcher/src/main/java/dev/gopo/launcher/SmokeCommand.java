@@ -38,7 +38,7 @@ final class SmokeCommand implements Callable<Integer> {
 
     /** Produces and consumes {@code n} prompts on a fresh topic; prints what it did and returns whether all came back equal. */
     static boolean run(ClusterConfig base, int n) {
-        KafkaClients.requireBroker(base, Duration.ofSeconds(15));
+        KafkaClients.requireBroker(base);
         String run = "smoke-" + UUID.randomUUID().toString().substring(0, 8);
         ClusterConfig config = new ClusterConfig(base.bootstrapServers(), base.registryUrl(), new TopicNames(base.topicNames().prefix() + run + "."));
         Topic<String, Prompt> topic = config.topics().prompts();

@@ -2,11 +2,14 @@ package dev.gopo.learner;
 
 import dev.gopo.avro.AdvantageGroup;
 import dev.gopo.avro.TrainingMetrics;
+import dev.gopo.learner.StepAssembler.Accepted;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.PollingWorker;
 import dev.gopo.platform.RecordPublisher;
 import dev.gopo.policy.PolicyModel;
+import dev.gopo.policy.training.NonFiniteStepException;
 import dev.gopo.policy.training.PolicyTrainer;
 import dev.gopo.policy.training.StepResult;
 import dev.gopo.policy.training.TrainingSequence;
@@ -19,9 +22,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -41,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * the position after the last record read. Only checkpointed positions survive a crash, together
  * with the weights they produced.
  */
-public final class Learner implements AutoCloseable {
+public final class Learner implements PollingWorker {
     private static final Logger log = LoggerFactory.getLogger(Learner.class);
+    /** Skipped (non-finite) steps tolerated in a row before the learner stops: more means training diverges. */
+    static final int MAX_NON_FINITE_IN_A_ROW = 3;
 
     private final LearnerConfig config;
     private final ClusterConfig cluster;
@@ -62,6 +69,8 @@ public final class Learner implements AutoCloseable {
     private final List<String> groupsSinceCheckpoint = new ArrayList<>();
     private long stepsSinceCheckpoint;
     private long staleDropped;
+    private long skippedSteps;
+    private int nonFiniteInARow;
     private long lastStepEndNanos = System.nanoTime();
 
     public Learner(LearnerConfig config, ClusterConfig cluster) throws IOException {
@@ -141,8 +150,8 @@ public final class Learner implements AutoCloseable {
             }
         }
         publisher.flush();
-        log.info("learner stopped at step {}, policy version {}; {} stale groups dropped, {} dead letters",
-                trainer.steps(), policyVersion, staleDropped, publisher.deadLetterCount());
+        log.info("learner stopped at step {}, policy version {}; {} stale groups dropped, {} non-finite steps skipped, {} dead letters",
+                trainer.steps(), policyVersion, staleDropped, skippedSteps, publisher.deadLetterCount());
     }
 
     private boolean maxStepsReached() {
@@ -180,15 +189,23 @@ public final class Learner implements AutoCloseable {
         if (check.isEmpty()) {
             return;
         }
-        Optional<List<AdvantageGroup>> step = assembler.add(group);
+        Optional<List<Accepted>> step = assembler.add(group, record);
         if (step.isPresent()) {
             train(step.get());
         }
     }
 
-    private void train(List<AdvantageGroup> groups) throws IOException {
+    private void train(List<Accepted> step) throws IOException {
+        List<AdvantageGroup> groups = step.stream().map(Accepted::group).toList();
         List<Long> lags = groups.stream().map(g -> StepAssembler.lag(g, policyVersion)).toList();
-        StepResult result = trainer.step(StepAssembler.sequences(groups));
+        StepResult result;
+        try {
+            result = stepRecomputingOnce(StepAssembler.sequences(groups));
+        } catch (NonFiniteStepException e) {
+            skip(step, e);
+            return;
+        }
+        nonFiniteInARow = 0;
         long now = System.nanoTime();
         double wallSeconds = (now - lastStepEndNanos) / 1e9;
         lastStepEndNanos = now;
@@ -199,7 +216,8 @@ public final class Learner implements AutoCloseable {
             policyVersion++;
             announcer.announce(policyVersion, result.step(), announcer.save(trainer.policy(), policyVersion));
         }
-        Map<String, Double> metrics = StepMetrics.of(result, lags, staleDropped, publisher.deadLetterCount(), wallSeconds, groups.size());
+        Map<String, Double> metrics = StepMetrics.of(result, lags, staleDropped, skippedSteps, publisher.deadLetterCount(), wallSeconds,
+                groups.size());
         publisher.send(topics.metrics(), config.learnerId(), TrainingMetrics.newBuilder().setLearnerId(config.learnerId())
                 .setStep(result.step()).setPolicyVersion(policyVersion).setMetrics(metrics).setTimestampMs(System.currentTimeMillis()).build());
         log.info(String.format("step %d: loss/policy %.4f loss/kl %.5f ratio/mean %.4f clip %.3f grad/norm %.3f lag %.1f tokens/s %.0f (%d ms)",
@@ -207,6 +225,46 @@ public final class Learner implements AutoCloseable {
                 metrics.get("lag/policy_versions"), metrics.get("throughput/tokens_per_s"), result.stepMillis()));
         if (stepsSinceCheckpoint >= config.checkpointEvery()) {
             checkpoint(null);
+        }
+    }
+
+    /**
+     * One trainer step; a non-finite one is recomputed once on the same batch (the rejected
+     * update left weights and optimizer untouched). A batch that really overflows fails again;
+     * a transient fault does not, and the log says which it was.
+     *
+     * @throws NonFiniteStepException when the recomputed step is not finite either
+     */
+    private StepResult stepRecomputingOnce(List<TrainingSequence> batch) {
+        try {
+            return trainer.step(batch);
+        } catch (NonFiniteStepException first) {
+            log.warn("step {}: {}; recomputing the same batch once", trainer.steps() + 1, first.getMessage());
+            StepResult again = trainer.step(batch);
+            log.warn("step {}: the recomputed step is finite (grad/norm {}): the first result was transient, not the batch's",
+                    again.step(), String.format(Locale.ROOT, "%.3f", again.gradNorm()));
+            return again;
+        }
+    }
+
+    /**
+     * Skips a step whose update is non-finite even when recomputed: its groups go to the dead-letter
+     * topic (coordinates, bytes and reason, so they can be inspected and replayed) and the learner
+     * reads on. Several such steps in a row mean training diverges, and the learner stops.
+     */
+    private void skip(List<Accepted> step, NonFiniteStepException e) {
+        skippedSteps++;
+        nonFiniteInARow++;
+        String ids = step.stream().map(a -> a.group().getGroupId()).collect(Collectors.joining(", "));
+        for (Accepted a : step) {
+            publisher.deadLetter(a.record(), DeadLetterReason.NON_FINITE_UPDATE,
+                    "step " + (trainer.steps() + 1) + " of groups [" + ids + "] skipped: " + e.getMessage());
+        }
+        stepPosition.putAll(readPosition);
+        if (nonFiniteInARow > MAX_NON_FINITE_IN_A_ROW) {
+            throw new IllegalStateException(nonFiniteInARow + " steps in a row had a non-finite loss or gradient norm: training "
+                    + "diverges. Lower --lr or check the advantages and behaviour log-probs on " + input.name()
+                    + "; the last checkpoint is intact and a restart resumes from it");
         }
     }
 

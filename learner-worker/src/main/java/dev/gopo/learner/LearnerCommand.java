@@ -1,18 +1,13 @@
 package dev.gopo.learner;
 
 import dev.gopo.platform.ClusterOptions;
-import dev.gopo.platform.ClusterOptions.ClusterConfig;
-import dev.gopo.platform.KafkaClients;
-import dev.gopo.platform.Shutdown;
+import dev.gopo.platform.WorkerProcess;
 import dev.gopo.policy.training.AdamWConfig;
 import dev.gopo.policy.training.LossConfig;
 import dev.gopo.policy.training.TrainerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +17,6 @@ import picocli.CommandLine.Option;
         description = {"Consume advantage groups, make clipped policy updates with DJL (PyTorch), checkpoint weights + optimizer state + offsets,",
                 "and announce policy versions. Restarts resume from the latest checkpoint."})
 public final class LearnerCommand implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(LearnerCommand.class);
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
@@ -92,20 +86,11 @@ public final class LearnerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LearnerConfig config = toConfig();
-        ClusterConfig clusterConfig = cluster.toConfig();
-        KafkaClients.requireBroker(clusterConfig, Duration.ofSeconds(15));
-        Shutdown.runUntilStopped("learner", stop -> {
-            try (Learner learner = new Learner(config, clusterConfig)) {
-                learner.run(stop);
-            }
-        });
-        return 0;
+        return WorkerProcess.run("learner", cluster.toConfig(), c -> new Learner(config, c));
     }
 
     /** Entry point for running the learner as its own process (e.g. in the crash test). */
     public static void main(String[] args) {
-        int code = new CommandLine(new LearnerCommand()).execute(args);
-        log.info("learner exits with code {}", code);
-        System.exit(code);
+        WorkerProcess.main("learner", new LearnerCommand(), args);
     }
 }

@@ -3,6 +3,7 @@ package dev.gopo.learner;
 import dev.gopo.avro.AdvantageGroup;
 import dev.gopo.avro.ScoredCompletion;
 import dev.gopo.policy.training.TrainingSequence;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,13 @@ import java.util.Optional;
 public final class StepAssembler {
     private final int groupsPerStep;
     private final long maxPolicyLag;
-    private final List<AdvantageGroup> pending = new ArrayList<>();
+    private final List<Accepted> pending = new ArrayList<>();
+
+    /**
+     * A group accepted for a step, with the record it was decoded from, so that a step that cannot
+     * be applied can dead-letter its groups with their coordinates and original bytes.
+     */
+    public record Accepted(AdvantageGroup group, ConsumerRecord<String, byte[]> record) {}
 
     public StepAssembler(int groupsPerStep, long maxPolicyLag) {
         if (groupsPerStep < 1) {
@@ -44,12 +51,12 @@ public final class StepAssembler {
     }
 
     /** Adds an accepted (not stale) group; returns the step's groups once {@code groupsPerStep} are pending. */
-    public Optional<List<AdvantageGroup>> add(AdvantageGroup group) {
-        pending.add(group);
+    public Optional<List<Accepted>> add(AdvantageGroup group, ConsumerRecord<String, byte[]> record) {
+        pending.add(new Accepted(group, record));
         if (pending.size() < groupsPerStep) {
             return Optional.empty();
         }
-        List<AdvantageGroup> step = List.copyOf(pending);
+        List<Accepted> step = List.copyOf(pending);
         pending.clear();
         return Optional.of(step);
     }

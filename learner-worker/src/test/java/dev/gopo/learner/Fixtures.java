@@ -25,6 +25,14 @@ final class Fixtures {
 
     /** A group of G completions with GOPO advantages 2 - 4 (rank - 1)/(G - 1) and plausible behaviour log-probs. */
     static AdvantageGroup group(String id, int g, long policyVersion, long seed) {
+        return group(id, g, policyVersion, seed, -4.5f);
+    }
+
+    /**
+     * A group whose behaviour log-probs are drawn from {@code [logProbFloor, logProbFloor + 1)}; a floor
+     * of -200 (a probability no sampler records) makes the importance ratio overflow float32.
+     */
+    static AdvantageGroup group(String id, int g, long policyVersion, long seed, float logProbFloor) {
         Random random = new Random(seed);
         List<ScoredCompletion> completions = new ArrayList<>();
         for (int i = 0; i < g; i++) {
@@ -33,7 +41,7 @@ final class Fixtures {
             List<Float> logProbs = new ArrayList<>();
             for (int t = 0; t < len; t++) {
                 tokens.add(4 + random.nextInt(90));
-                logProbs.add(-4.5f + random.nextFloat());
+                logProbs.add(logProbFloor + random.nextFloat());
             }
             tokens.set(len - 1, Tokenizer.EOS);
             double advantage = 2.0 - 4.0 * i / (g - 1);

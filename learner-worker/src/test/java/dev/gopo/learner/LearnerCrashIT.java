@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,8 +49,21 @@ class LearnerCrashIT {
         store.all().forEach(c -> ledger.addAll(c.trainedGroups()));
         Set<String> unique = new HashSet<>(ledger);
         assertThat(ledger).as("no group trained twice").hasSize(unique.size());
-        assertThat(unique).as("no group skipped").containsExactlyInAnyOrderElementsOf(ids);
-        assertThat(store.latest().orElseThrow().step()).isEqualTo(groups / 2);
+        // A step whose update overflows even when recomputed is skipped and its groups dead-lettered
+        // (at least once: a crash before the next checkpoint re-reads them). Training is not
+        // deterministic here (two partitions interleave differently per run), so such a step is
+        // rare but possible; it is accounted for, never silently lost.
+        Set<String> skipped = new HashSet<>();
+        h.readAll(h.cluster.topicNames().deadLetters(), h.cluster.topics().deadLetters().valueSerde().deserializer(), 0,
+                Duration.ofSeconds(10)).forEach(d -> {
+                    assertThat(d.getReason()).isEqualTo("NON_FINITE_UPDATE");
+                    skipped.add(d.getKey());
+                });
+        assertThat(skipped).as("a skipped group is not also trained").doesNotContainAnyElementsOf(unique);
+        Set<String> accounted = new HashSet<>(unique);
+        accounted.addAll(skipped);
+        assertThat(accounted).as("no group lost").containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(store.latest().orElseThrow().step()).isEqualTo((groups - skipped.size()) / 2);
     }
 
     /** Child logs go under target/ so they outlive the test's temporary directory. */

@@ -26,13 +26,18 @@ final class LearnerHarness {
     }
 
     List<String> produceGroups(int count, int g, long policyVersion) throws Exception {
+        return produceGroups("g-" + policyVersion, count, g, policyVersion, -4.5f);
+    }
+
+    /** Produces {@code count} fixture groups with ids {@code <idPrefix>-<i>}; see {@link Fixtures#group(String, int, long, long, float)}. */
+    List<String> produceGroups(String idPrefix, int count, int g, long policyVersion, float logProbFloor) throws Exception {
         Topic<String, AdvantageGroup> topic = cluster.topics().advantages();
         List<String> ids = new ArrayList<>();
         try (KafkaProducer<String, AdvantageGroup> producer = new KafkaProducer<>(infra.producerProps(),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             for (int i = 0; i < count; i++) {
-                String id = "g-" + policyVersion + "-" + i;
-                producer.send(new ProducerRecord<>(topic.name(), id, Fixtures.group(id, g, policyVersion, i)));
+                String id = idPrefix + "-" + i;
+                producer.send(new ProducerRecord<>(topic.name(), id, Fixtures.group(id, g, policyVersion, i, logProbFloor)));
                 ids.add(id);
             }
             producer.flush();
@@ -41,20 +46,6 @@ final class LearnerHarness {
     }
 
     <V> List<V> readAll(String topic, Deserializer<V> deserializer, int atLeast, Duration timeout) {
-        List<V> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(infra.consumerProps(topic + "-check-" + System.nanoTime()),
-                new StringDeserializer(), deserializer)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            int emptyPolls = 0;
-            while (System.nanoTime() < deadline && (out.size() < atLeast || emptyPolls < 3)) {
-                var records = consumer.poll(Duration.ofMillis(300));
-                emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
-                for (ConsumerRecord<String, V> r : records) {
-                    out.add(r.value());
-                }
-            }
-        }
-        return out;
+        return infra.readValues(topic, deserializer, atLeast, timeout);
     }
 }

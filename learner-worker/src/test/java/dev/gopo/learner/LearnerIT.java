@@ -88,4 +88,54 @@ class LearnerIT {
         expected.addAll(second);
         assertThat(trained).containsExactlyInAnyOrderElementsOf(expected);
     }
+
+    /**
+     * A group whose behaviour log-probs are absurd (-200) overflows the ratio: its step is recomputed
+     * once, fails again, and is skipped; the group goes to the dead-letter topic and the learner
+     * trains on. Groups per step is 1, so the poisoned group takes no good group down with it.
+     */
+    @Test
+    void nonFiniteStepIsSkippedAndItsGroupDeadLettered() throws Exception {
+        LearnerHarness h = new LearnerHarness("learner-nonfinite");
+        Path init = Fixtures.tinyPolicy(tmp.resolve("init"));
+        List<String> good = h.produceGroups("good", 3, 4, 0, -4.5f);
+        List<String> poisoned = h.produceGroups("poisoned", 1, 4, 0, -200f);
+        LearnerConfig oneGroupPerStep = new LearnerConfig("learner-it", "", 1, 4, 2, false, tmp.resolve("work"), init,
+                TrainerConfig.defaults(1e-3), 0, Duration.ofSeconds(4));
+        try (Learner learner = new Learner(oneGroupPerStep, h.cluster)) {
+            learner.run(new AtomicBoolean());
+            assertThat(learner.steps()).isEqualTo(3);
+        }
+        CheckpointStore store = new CheckpointStore(tmp.resolve("work/checkpoints"), 2);
+        assertThat(store.all().stream().flatMap(c -> c.trainedGroups().stream())).containsExactlyInAnyOrderElementsOf(good);
+
+        List<DeadLetter> dead = h.readAll(h.cluster.topicNames().deadLetters(),
+                h.cluster.topics().deadLetters().valueSerde().deserializer(), 1, Duration.ofSeconds(20));
+        assertThat(dead).singleElement().satisfies(d -> {
+            assertThat(d.getReason()).isEqualTo("NON_FINITE_UPDATE");
+            assertThat(d.getKey()).isEqualTo(poisoned.get(0));
+            assertThat(d.getDetail()).contains("update skipped, weights unchanged");
+            assertThat(d.getPayload()).isNotNull();
+        });
+        List<TrainingMetrics> metrics = h.readAll(h.cluster.topicNames().metrics(),
+                h.cluster.topics().metrics().valueSerde().deserializer(), 3, Duration.ofSeconds(20));
+        assertThat(metrics).hasSize(3);
+        assertThat(metrics).allSatisfy(m -> assertThat(m.getMetrics().get("grad/norm")).isFinite());
+    }
+
+    /** Nothing but overflowing steps: the learner stops with an error that says training diverges. */
+    @Test
+    void stopsWhenStepsKeepOverflowing() throws Exception {
+        LearnerHarness h = new LearnerHarness("learner-diverges");
+        Path init = Fixtures.tinyPolicy(tmp.resolve("init"));
+        h.produceGroups("poisoned", Learner.MAX_NON_FINITE_IN_A_ROW + 2, 4, 0, -200f);
+        LearnerConfig oneGroupPerStep = new LearnerConfig("learner-it", "", 1, 4, 2, false, tmp.resolve("work"), init,
+                TrainerConfig.defaults(1e-3), 0, Duration.ofSeconds(4));
+        try (Learner learner = new Learner(oneGroupPerStep, h.cluster)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> learner.run(new AtomicBoolean()))
+                    .hasMessageContaining((Learner.MAX_NON_FINITE_IN_A_ROW + 1) + " steps in a row had a non-finite loss")
+                    .hasMessageContaining("training diverges");
+            assertThat(learner.steps()).isZero();
+        }
+    }
 }

@@ -8,9 +8,14 @@ import dev.gopo.avro.ScoredCompletion;
 import dev.gopo.policy.training.TrainingSequence;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 class StepAssemblerTest {
+    private static ConsumerRecord<String, byte[]> record(String key) {
+        return new ConsumerRecord<>("advantages", 0, key.charAt(0), key, new byte[] {1});
+    }
+
     @Test
     void lagIsMeasuredFromTheOldestCompletion() {
         AdvantageGroup g = Fixtures.group("a", 4, 5, 1);
@@ -26,10 +31,10 @@ class StepAssemblerTest {
     @Test
     void emitsAStepEveryGroupsPerStepGroups() {
         StepAssembler assembler = new StepAssembler(3, 1);
-        assertThat(assembler.add(Fixtures.group("a", 2, 0, 1))).isEmpty();
-        assertThat(assembler.add(Fixtures.group("b", 2, 0, 2))).isEmpty();
-        assertThat(assembler.add(Fixtures.group("c", 2, 0, 3))).hasValueSatisfying(s ->
-                assertThat(s).extracting(AdvantageGroup::getGroupId).containsExactly("a", "b", "c"));
+        assertThat(assembler.add(Fixtures.group("a", 2, 0, 1), record("a"))).isEmpty();
+        assertThat(assembler.add(Fixtures.group("b", 2, 0, 2), record("b"))).isEmpty();
+        assertThat(assembler.add(Fixtures.group("c", 2, 0, 3), record("c"))).hasValueSatisfying(s ->
+                assertThat(s).extracting(a -> a.group().getGroupId() + "@" + a.record().key()).containsExactly("a@a", "b@b", "c@c"));
         assertThat(assembler.pendingGroups()).isZero();
     }
 

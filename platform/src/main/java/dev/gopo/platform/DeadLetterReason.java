@@ -25,5 +25,10 @@ public enum DeadLetterReason {
     /** A policy version whose weights do not match the announced SHA-256. */
     WEIGHTS_HASH_MISMATCH,
     /** A group sampled by a policy more than max-policy-lag versions old. */
-    STALE_POLICY
+    STALE_POLICY,
+    /**
+     * A group of a learner step whose loss or gradient norm was NaN or infinite, again when the
+     * step was recomputed (e.g. absurd behaviour log-probs); the step was skipped, nothing trained.
+     */
+    NON_FINITE_UPDATE
 }

@@ -60,6 +60,14 @@ public final class KafkaClients {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000)));
     }
 
+    /** How long a command waits for the broker at start-up before it gives up with a clear error. */
+    public static final Duration BROKER_WAIT = Duration.ofSeconds(15);
+
+    /** {@link #requireBroker(ClusterConfig, Duration)} with the start-up wait {@link #BROKER_WAIT}. */
+    public static void requireBroker(ClusterConfig cluster) {
+        requireBroker(cluster, BROKER_WAIT);
+    }
+
     /**
      * Fails fast with a clear message when no broker answers, instead of letting clients retry forever.
      */

@@ -123,7 +123,7 @@ public final class RankerCommand implements Callable<Integer> {
                 config.cluster().bootstrapServers(), config.cluster().registryUrl(), config.applicationId(), config.estimators(),
                 config.rewardSource(), config.rewardSource() == RewardSource.ANY ? " (prefer " + config.rewardPreference() + ")" : "",
                 Durations.format(config.groupTimeout()), config.minScoredForPartial(), config.stateDir().toAbsolutePath());
-        KafkaClients.requireBroker(config.cluster(), Duration.ofSeconds(15));
+        KafkaClients.requireBroker(config.cluster());
         RankerTopics.prepare(config);
         log.info("ranker: reading {}, writing {}; changelogs {} with {}", config.inputTopics(), config.outputTopics(),
                 RankerTopics.changelogTopics(config), RankerTopics.replicationDescription(config));

@@ -2,15 +2,13 @@ package dev.gopo.tasks;
 
 import dev.gopo.policy.PolicyModel;
 import dev.gopo.policy.Tokenizer;
-import dev.gopo.policy.training.AdamWConfig;
 import dev.gopo.tasks.reward.PreferenceData;
 import dev.gopo.tasks.reward.RewardModel;
 import dev.gopo.tasks.reward.RewardModelTrainer;
-import dev.gopo.tasks.reward.RewardTrainingConfig;
 import dev.gopo.tasks.reward.RewardTrainingReport;
 import dev.gopo.tasks.warmstart.SupervisedExample;
 import dev.gopo.tasks.warmstart.SupervisedWarmStart;
-import dev.gopo.tasks.warmstart.WarmStartConfig;
+import dev.gopo.tasks.optim.TrainingSchedule;
 import dev.gopo.tasks.warmstart.WarmStartEvaluation;
 import dev.gopo.tasks.warmstart.WarmStartReport;
 
@@ -50,11 +48,6 @@ public final class Prepare {
     public static final String METRIC_HELD_OUT_GOLD_ACCURACY = "heldOutGoldAccuracy";
     public static final String METRIC_TRAIN_ACCURACY = "trainAccuracy";
     public static final String METRIC_WIN_RATE = "judgeWinRateVsUntrained";
-
-    /** Learning rate of the reward models: a small network, so larger than the paper's 1e-6. */
-    private static final double REWARD_LR = 1e-3;
-    /** Learning rate of the warm start: from scratch, so much larger than an RL fine-tuning rate. */
-    private static final double WARM_START_LR = 2e-3;
 
     private final PrepareSettings settings;
     private final Path cacheDir;
@@ -122,9 +115,7 @@ public final class Prepare {
     private ArtifactEntry buildPolicy() throws IOException {
         List<Task> tasks = TaskRegistry.byNames(settings.tasks());
         var config = settings.modelSize().policyConfig(settings.seed());
-        WarmStartConfig warmStart = new WarmStartConfig(settings.sftSteps(), settings.sftBatchSize(),
-                new AdamWConfig(WARM_START_LR, Math.min(30, settings.sftSteps()), 0.9, 0.999, 1e-8, 0.01, 1.0),
-                settings.seed(), 50);
+        TrainingSchedule warmStart = SupervisedWarmStart.schedule(settings.sftSteps(), settings.sftBatchSize(), settings.seed());
         Path tmp = temporaryDir(POLICY_DIR);
         WarmStartReport report;
         WarmStartEvaluation check;
@@ -156,9 +147,7 @@ public final class Prepare {
     private ArtifactEntry buildRewardModel(Task task) throws IOException {
         PreferenceData data = PreferenceData.build(task, settings.rmTrainPairs(), settings.rmHeldOutPairs(),
                 settings.raterTemperature(), settings.seed());
-        RewardTrainingConfig training = new RewardTrainingConfig(settings.rmSteps(), settings.rmBatchSize(),
-                new AdamWConfig(REWARD_LR, Math.min(50, settings.rmSteps()), 0.9, 0.999, 1e-8, 0.01, 1.0),
-                settings.seed(), 100);
+        TrainingSchedule training = RewardModelTrainer.schedule(settings.rmSteps(), settings.rmBatchSize(), settings.seed());
         String dir = REWARD_MODELS_DIR + "/" + task.name();
         Path tmp = temporaryDir(dir);
         RewardTrainingReport report;

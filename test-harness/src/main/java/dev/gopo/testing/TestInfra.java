@@ -4,6 +4,7 @@ import dev.gopo.embedded.EmbeddedRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +15,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -144,5 +149,32 @@ public final class TestInfra {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return props;
+    }
+
+    /**
+     * Reads {@code topic} from the beginning (committed records only) with a fresh consumer group
+     * until at least {@code atLeast} records came and the topic then stayed quiet for three polls,
+     * or {@code timeout} passed; the caller asserts on what came, so a missing record fails the test.
+     */
+    public <V> List<ConsumerRecord<String, V>> readRecords(String topic, Deserializer<V> deserializer, int atLeast,
+                                                           Duration timeout) {
+        List<ConsumerRecord<String, V>> out = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(consumerProps(topic + "-check-" + System.nanoTime()),
+                new StringDeserializer(), deserializer)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int emptyPolls = 0;
+            while (System.nanoTime() < deadline && (out.size() < atLeast || emptyPolls < 3)) {
+                var records = consumer.poll(Duration.ofMillis(300));
+                emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
+                records.forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** The values of {@link #readRecords}. */
+    public <V> List<V> readValues(String topic, Deserializer<V> deserializer, int atLeast, Duration timeout) {
+        return readRecords(topic, deserializer, atLeast, timeout).stream().map(ConsumerRecord::value).toList();
     }
 }

@@ -37,7 +37,7 @@ public final class FeedPromptsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count must be >= 1, got " + count);
         }
         ClusterConfig config = cluster.toConfig();
-        KafkaClients.requireBroker(config, Duration.ofSeconds(15));
+        KafkaClients.requireBroker(config);
         KafkaClients.ensureTopics(config, List.of(config.topicNames().prompts()), 4);
         int n = PromptFeeder.publish(config, PromptFeeder.prompts(TaskRegistry.byNames(tasks), split, count, seed));
         System.out.printf("published %d %s prompts of %s to %s%n", n, split, tasks, config.topicNames().prompts());

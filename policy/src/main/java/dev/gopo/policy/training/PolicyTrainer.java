@@ -2,18 +2,14 @@ package dev.gopo.policy.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.gopo.policy.PolicyModel;
 import dev.gopo.policy.io.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One clipped policy update per call: the trained policy, its frozen reference, AdamW and the
@@ -44,6 +40,7 @@ public final class PolicyTrainer implements AutoCloseable {
     private final TrainerConfig config;
     private final ClippedSurrogateLoss loss;
     private final AdamW optimizer;
+    private final GradientStep gradientStep;
 
     private PolicyTrainer(PolicyModel policy, PolicyModel reference, TrainerConfig config) {
         if (!policy.config().equals(reference.config())) {
@@ -60,6 +57,7 @@ public final class PolicyTrainer implements AutoCloseable {
         this.config = config;
         this.loss = new ClippedSurrogateLoss(config.loss());
         this.optimizer = new AdamW(config.optimizer(), policy.weights().asMap(), policy.manager());
+        this.gradientStep = new GradientStep(policy.weights().asMap(), optimizer, config.optimizer().maxGradNorm());
     }
 
     /**
@@ -126,15 +124,14 @@ public final class PolicyTrainer implements AutoCloseable {
      * One optimisation step on {@code batch}: forward, backward, clip, AdamW update.
      *
      * @throws IllegalArgumentException for an invalid batch (nothing is changed)
-     * @throws IllegalStateException    when the loss or gradient norm is not finite; the update
-     *     is skipped, so the weights are unchanged
+     * @throws NonFiniteStepException  when the loss or gradient norm is not finite; the update
+     *     is skipped, so weights and optimizer state are unchanged
      */
     public StepResult step(List<TrainingSequence> batch) {
         long started = System.nanoTime();
         PaddedBatch padded = PaddedBatch.of(batch, policy.config().maxSeqLen(), policy.config().vocabSize());
         int b = padded.batchSize;
         int t = padded.length;
-        Map<String, NDArray> parameters = policy.weights().asMap();
         try (NDManager step = policy.manager().newSubManager()) {
             NDArray tokens = step.create(padded.tokens, new Shape(b, t));              // (B, T)
             NDArray mask = step.create(padded.mask, new Shape(b, t - 1));              // (B, T-1)
@@ -142,33 +139,18 @@ public final class PolicyTrainer implements AutoCloseable {
             NDArray advantages = step.create(padded.advantages, new Shape(b));         // (B)
             NDArray refLogp = reference.tokenLogProbs(tokens, config.temperature());   // (B, T-1)
 
-            boolean gradientsWritten = false;
-            try {
-                LossTerms terms;
-                try (GradientCollector collector = step.getEngine().newGradientCollector()) {
-                    NDArray logp = policy.tokenLogProbs(tokens, config.temperature()); // (B, T-1)
-                    terms = loss.compute(logp, oldLogp, refLogp, advantages, mask);
-                    gradientsWritten = true;
-                    collector.backward(terms.loss());
-                }
-                Map<String, NDArray> gradients = gradients(parameters, step);
-                double gradNorm = GradientClipping.clipGlobalNorm(gradients.values(),
-                        config.optimizer().maxGradNorm());
-                float total = terms.lossValue();
-                if (!Float.isFinite(total) || !Double.isFinite(gradNorm)) {
-                    throw new IllegalStateException("non-finite loss " + total + " or gradient norm " + gradNorm
-                            + " at step " + (optimizer.step() + 1) + ": update skipped, weights unchanged. "
-                            + "Check behaviour log-probs and advantages, or lower the learning rate");
-                }
-                double lr = optimizer.update(parameters, gradients, step);
-                long millis = (System.nanoTime() - started) / 1_000_000;
-                return new StepResult(optimizer.step(), total, terms.policyLoss(), terms.kl(), terms.ratioMean(),
-                        terms.clipFraction(), gradNorm, padded.completionTokens, lr, millis);
-            } finally {
-                if (gradientsWritten) {
-                    zeroGradients(parameters, step);
-                }
+            GradientStep.Outcome<LossTerms> outcome = gradientStep.run(step,
+                    m -> loss.compute(policy.tokenLogProbs(tokens, config.temperature()), oldLogp, refLogp, advantages, mask),
+                    LossTerms::loss);
+            if (!outcome.applied()) {
+                throw new NonFiniteStepException("non-finite loss " + outcome.loss() + " or gradient norm " + outcome.gradNorm()
+                        + " at step " + (optimizer.step() + 1) + ": update skipped, weights unchanged. "
+                        + "Check behaviour log-probs and advantages, or lower the learning rate", outcome.loss(), outcome.gradNorm());
             }
+            LossTerms terms = outcome.forward();
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            return new StepResult(optimizer.step(), outcome.loss(), terms.policyLoss(), terms.kl(), terms.ratioMean(),
+                    terms.clipFraction(), outcome.gradNorm(), padded.completionTokens, outcome.learningRate(), millis);
         }
     }
 
@@ -210,24 +192,6 @@ public final class PolicyTrainer implements AutoCloseable {
             } finally {
                 policy.close();
             }
-        }
-    }
-
-    /** Gradient handles for every parameter, owned by {@code step} (they share the parameters' .grad storage). */
-    private static Map<String, NDArray> gradients(Map<String, NDArray> parameters, NDManager step) {
-        Map<String, NDArray> gradients = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            NDArray g = e.getValue().getGradient();
-            g.attach(step);
-            gradients.put(e.getKey(), g);
-        }
-        return gradients;
-    }
-
-    /** PyTorch accumulates into .grad; reset it so the next step starts from zero (NaN-safe, unlike g * 0). */
-    private static void zeroGradients(Map<String, NDArray> parameters, NDManager step) {
-        for (NDArray g : gradients(parameters, step).values()) {
-            g.set(new NDIndex("..."), 0f);
         }
     }
 }

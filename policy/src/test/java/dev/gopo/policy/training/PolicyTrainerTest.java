@@ -162,6 +162,35 @@ class PolicyTrainerTest {
         }
     }
 
+    /**
+     * Behaviour log-probs of -200 (probability e^-200, which no sampler of this model records) make
+     * the ratio exp(logp + 200) overflow float32: the step is rejected without touching the weights
+     * or the optimizer, and the next, sane step trains normally.
+     */
+    @Test
+    void nonFiniteStepIsRejectedAndLeavesTheModelAsItWas() {
+        try (PolicyTrainer trainer = PolicyTrainer.create(TestModels.tinyModel(), CONFIG)) {
+            List<TrainingSequence> sane = group(trainer.policy(), "hello", 1);
+            TrainingSequence first = sane.get(3);   // advantage -2: the unclipped term is selected
+            float[] absurd = new float[first.behaviourLogProbs().length];
+            java.util.Arrays.fill(absurd, -200f);
+            TrainingSequence poisoned = new TrainingSequence(first.promptTokens(), first.completionTokens(), absurd, -2.0);
+            String hash = trainer.policy().contentHash();
+
+            assertThatThrownBy(() -> trainer.step(List.of(poisoned)))
+                    .isInstanceOfSatisfying(NonFiniteStepException.class,
+                            e -> assertThat(Double.isFinite(e.loss()) && Double.isFinite(e.gradNorm())).isFalse())
+                    .hasMessageContaining("update skipped, weights unchanged");
+            assertThat(trainer.policy().contentHash()).isEqualTo(hash);
+            assertThat(trainer.steps()).isZero();
+
+            StepResult next = trainer.step(sane);
+            assertThat(next.step()).isEqualTo(1);
+            assertThat(next.gradNorm()).isFinite();
+            assertThat(next.ratioMean()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
+        }
+    }
+
     private static double totalLogProb(PolicyModel model, TrainingSequence s) {
         int[] prompt = s.promptTokens();
         float[] lp = TestModels.logProbs(model, TestModels.concat(prompt, s.completionTokens()), TEMPERATURE);

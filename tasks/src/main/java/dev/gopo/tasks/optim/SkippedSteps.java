@@ -1,5 +1,6 @@
 package dev.gopo.tasks.optim;
 
+import dev.gopo.policy.training.GradientStep;
 import org.slf4j.Logger;
 
 /**
@@ -24,7 +25,7 @@ public final class SkippedSteps {
      *
      * @throws IllegalStateException when more steps than the limit have been skipped
      */
-    public void record(GradientStep.Result result, int step, Logger log) {
+    public void record(GradientStep.Outcome<?> result, int step, Logger log) {
         if (result.applied()) {
             return;
         }

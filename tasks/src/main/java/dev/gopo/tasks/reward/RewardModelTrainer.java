@@ -5,16 +5,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
 import dev.gopo.policy.training.AdamW;
-import dev.gopo.tasks.Randoms;
-import dev.gopo.tasks.optim.GradientStep;
+import dev.gopo.policy.training.GradientStep;
+import dev.gopo.tasks.optim.ShuffledBatches;
 import dev.gopo.tasks.optim.SkippedSteps;
+import dev.gopo.tasks.optim.TrainingSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * Trains a {@link RewardModel} on preference pairs with the Bradley-Terry loss
@@ -29,9 +29,17 @@ public final class RewardModelTrainer {
 
     private static final Logger log = LoggerFactory.getLogger(RewardModelTrainer.class);
 
-    private final RewardTrainingConfig config;
+    /** Learning rate of the reward models: a small network, so larger than the paper's 1e-6. */
+    public static final double LEARNING_RATE = 1e-3;
 
-    public RewardModelTrainer(RewardTrainingConfig config) {
+    private final TrainingSchedule config;
+
+    /** The default schedule: AdamW at {@link #LEARNING_RATE} after 50 warm-up steps, loss logged every 100 steps. */
+    public static TrainingSchedule schedule(int steps, int batchSize, long seed) {
+        return TrainingSchedule.of(steps, batchSize, LEARNING_RATE, 50, seed, 100);
+    }
+
+    public RewardModelTrainer(TrainingSchedule config) {
         this.config = config;
     }
 
@@ -53,9 +61,7 @@ public final class RewardModelTrainer {
         for (NDArray p : parameters.values()) {
             p.setRequiresGradient(true);
         }
-        SplittableRandom random = new SplittableRandom(config.seed());
-        List<PreferencePair> order = new ArrayList<>(train);
-        int cursor = order.size();
+        ShuffledBatches<PreferencePair> batches = new ShuffledBatches<>(train, config.seed());
         double windowLoss = 0;
         int windowSteps = 0;
         double lastWindowLoss = Double.NaN;
@@ -63,17 +69,10 @@ public final class RewardModelTrainer {
             GradientStep step = new GradientStep(parameters, optimizer, config.optimizer().maxGradNorm());
             SkippedSteps skipped = new SkippedSteps("reward model " + label, config.steps());
             for (int s = 1; s <= config.steps(); s++) {
-                List<PreferencePair> batch = new ArrayList<>(config.batchSize());
-                while (batch.size() < config.batchSize()) {
-                    if (cursor == order.size()) {
-                        Randoms.shuffle(order, random);
-                        cursor = 0;
-                    }
-                    batch.add(order.get(cursor++));
-                }
+                List<PreferencePair> batch = batches.next(config.batchSize());
                 RewardInputs inputs = inputsOf(batch, model.config());
                 try (NDManager scratch = model.manager().newSubManager()) {
-                    GradientStep.Result r = step.run(scratch, m -> loss(model, inputs, m, batch.size()));
+                    GradientStep.Outcome<NDArray> r = step.run(scratch, m -> loss(model, inputs, m, batch.size()));
                     skipped.record(r, s, log);
                     if (r.applied()) {
                         windowLoss += r.loss();

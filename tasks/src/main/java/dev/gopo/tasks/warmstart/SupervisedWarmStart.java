@@ -6,16 +6,16 @@ import ai.djl.ndarray.types.Shape;
 import dev.gopo.policy.PolicyModel;
 import dev.gopo.policy.Tokenizer;
 import dev.gopo.policy.training.AdamW;
-import dev.gopo.tasks.Randoms;
-import dev.gopo.tasks.optim.GradientStep;
+import dev.gopo.policy.training.GradientStep;
+import dev.gopo.tasks.optim.ShuffledBatches;
 import dev.gopo.tasks.optim.SkippedSteps;
+import dev.gopo.tasks.optim.TrainingSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * Supervised fine-tuning of a {@link PolicyModel} on demonstrations: the reference policy that
@@ -31,9 +31,17 @@ public final class SupervisedWarmStart {
 
     private static final Logger log = LoggerFactory.getLogger(SupervisedWarmStart.class);
 
-    private final WarmStartConfig config;
+    /** Learning rate of the warm start: training from scratch, so much larger than an RL fine-tuning rate. */
+    public static final double LEARNING_RATE = 2e-3;
 
-    public SupervisedWarmStart(WarmStartConfig config) {
+    private final TrainingSchedule config;
+
+    /** The default schedule: AdamW at {@link #LEARNING_RATE} after 30 warm-up steps, loss logged every 50 steps. */
+    public static TrainingSchedule schedule(int steps, int batchSize, long seed) {
+        return TrainingSchedule.of(steps, batchSize, LEARNING_RATE, 30, seed, 50);
+    }
+
+    public SupervisedWarmStart(TrainingSchedule config) {
         this.config = config;
     }
 
@@ -53,12 +61,7 @@ public final class SupervisedWarmStart {
         }
         policy.attachGradients();
         var parameters = policy.weights().asMap();
-        SplittableRandom random = new SplittableRandom(config.seed());
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < encoded.size(); i++) {
-            order.add(i);
-        }
-        int cursor = order.size();
+        ShuffledBatches<int[][]> batches = new ShuffledBatches<>(encoded, config.seed());
         double windowLoss = 0;
         int windowSteps = 0;
         double firstLoss = Double.NaN;
@@ -67,16 +70,9 @@ public final class SupervisedWarmStart {
             GradientStep step = new GradientStep(parameters, optimizer, config.optimizer().maxGradNorm());
             SkippedSteps skipped = new SkippedSteps("supervised warm start", config.steps());
             for (int s = 1; s <= config.steps(); s++) {
-                List<int[][]> batch = new ArrayList<>(config.batchSize());
-                while (batch.size() < config.batchSize()) {
-                    if (cursor == order.size()) {
-                        Randoms.shuffle(order, random);
-                        cursor = 0;
-                    }
-                    batch.add(encoded.get(order.get(cursor++)));
-                }
+                List<int[][]> batch = batches.next(config.batchSize());
                 try (NDManager scratch = policy.manager().newSubManager()) {
-                    GradientStep.Result r = step.run(scratch, m -> loss(policy, batch, m));
+                    GradientStep.Outcome<NDArray> r = step.run(scratch, m -> loss(policy, batch, m));
                     skipped.record(r, s, log);
                     if (r.applied()) {
                         windowLoss += r.loss();

@@ -1,5 +1,6 @@
 package dev.gopo.tasks.optim;
 
+import dev.gopo.policy.training.GradientStep;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SkippedStepsTest {
 
     private static final Logger log = LoggerFactory.getLogger(SkippedStepsTest.class);
-    private static final GradientStep.Result OK = new GradientStep.Result(0.5, 1.0, 1e-3, true);
-    private static final GradientStep.Result BAD = new GradientStep.Result(0.5, Double.POSITIVE_INFINITY, 0, false);
+    private static final GradientStep.Outcome<Void> OK = new GradientStep.Outcome<>(null, 0.5, 1.0, 1e-3, true);
+    private static final GradientStep.Outcome<Void> BAD = new GradientStep.Outcome<>(null, 0.5, Double.POSITIVE_INFINITY, 0, false);
 
     @Test
     void toleratesARareBadStepAndStopsADivergingRun() {

@@ -23,7 +23,7 @@ class RewardModelAccuracyTest {
         PreferenceData data = PreferenceData.build(task, 8000, 1000, 0.05, 42);
         try (RewardModel model = RewardModel.create(RewardModelConfig.tiny())) {
             PairwiseAccuracy before = PairwiseAccuracy.evaluate(model, data.heldOut());
-            RewardTrainingReport report = new RewardModelTrainer(RewardTrainingConfig.defaults(STEPS, 42))
+            RewardTrainingReport report = new RewardModelTrainer(RewardModelTrainer.schedule(STEPS, 32, 42))
                     .train(name, model, data.train(), data.heldOut());
             System.out.printf("reward model %s (tiny, %d steps, %d train pairs): held-out accuracy %.4f vs raters, "
                             + "%.4f vs gold over %d pairs (untrained %.4f); train %.4f; %.1f s%n",

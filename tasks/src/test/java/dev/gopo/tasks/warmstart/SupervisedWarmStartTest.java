@@ -3,9 +3,9 @@ package dev.gopo.tasks.warmstart;
 import dev.gopo.policy.PolicyConfig;
 import dev.gopo.policy.PolicyModel;
 import dev.gopo.policy.Tokenizer;
-import dev.gopo.policy.training.AdamWConfig;
 import dev.gopo.tasks.Task;
 import dev.gopo.tasks.TaskRegistry;
+import dev.gopo.tasks.optim.TrainingSchedule;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -27,8 +27,7 @@ class SupervisedWarmStartTest {
     void referencePolicyBeatsTheUntrainedPolicyOnTheJudge() {
         List<Task> tasks = TaskRegistry.all();
         List<SupervisedExample> examples = SupervisedExample.fromTasks(tasks, 2000, 42);
-        WarmStartConfig config = new WarmStartConfig(STEPS, 32,
-                new AdamWConfig(2e-3, 30, 0.9, 0.999, 1e-8, 0.01, 1.0), 42, 100);
+        TrainingSchedule config = SupervisedWarmStart.schedule(STEPS, 32, 42);
         try (PolicyModel policy = PolicyModel.create(CONFIG, Tokenizer.ascii());
              PolicyModel untrained = PolicyModel.create(CONFIG, Tokenizer.ascii())) {
             WarmStartReport report = new SupervisedWarmStart(config).train(policy, examples);
@@ -46,16 +45,8 @@ class SupervisedWarmStartTest {
     void demonstrationThatDoesNotFitTheContextIsRejected() {
         try (PolicyModel policy = PolicyModel.create(PolicyConfig.tiny(), Tokenizer.ascii())) {
             SupervisedExample tooLong = new SupervisedExample("p".repeat(60), "c".repeat(40));
-            assertThatThrownBy(() -> new SupervisedWarmStart(WarmStartConfig.defaults(1, 1)).train(policy, List.of(tooLong)))
+            assertThatThrownBy(() -> new SupervisedWarmStart(SupervisedWarmStart.schedule(1, 32, 1)).train(policy, List.of(tooLong)))
                     .hasMessageContaining("policy context is 96");
         }
-    }
-
-    @Test
-    void badConfigIsRejectedWithAHint() {
-        assertThatThrownBy(() -> new WarmStartConfig(0, 32, AdamWConfig.defaults(1e-3), 1, 10))
-                .hasMessageContaining("steps must be >= 1");
-        assertThatThrownBy(() -> new WarmStartConfig(10, 0, AdamWConfig.defaults(1e-3), 1, 10))
-                .hasMessageContaining("32 works well");
     }
 }

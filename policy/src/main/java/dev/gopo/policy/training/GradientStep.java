@@ -1,22 +1,23 @@
-package dev.gopo.tasks.optim;
+package dev.gopo.policy.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
-import dev.gopo.policy.training.AdamW;
-import dev.gopo.policy.training.GradientClipping;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * One supervised optimisation step shared by the reward-model trainer and the supervised warm
- * start: forward and backward inside a {@link GradientCollector}, global gradient-norm clipping,
- * one update with the policy module's {@link AdamW}, then the gradients reset (PyTorch
- * accumulates into {@code .grad}). The policy module's own trainer does the same for the RL loss
- * but keeps these steps private, hence this small copy of the pattern.
+ * One optimisation step, shared by the RL {@link PolicyTrainer}, the supervised warm start and
+ * the reward-model trainer: forward and backward inside a {@link GradientCollector}, global
+ * gradient-norm clipping ({@link GradientClipping}), one {@link AdamW} update, then the gradients
+ * reset to zero (PyTorch accumulates into {@code .grad}).
+ *
+ * <p>When the loss or the gradient norm is not finite the update is skipped: weights and
+ * optimizer state are unchanged and {@link Outcome#applied()} is false, so each caller decides
+ * whether that is an error (the learner) or tolerated a few times (long supervised runs).
  */
 public final class GradientStep {
 
@@ -38,25 +39,39 @@ public final class GradientStep {
     /**
      * What one step did.
      *
-     * @param applied false when the loss or gradient norm was not finite and the update was skipped
+     * @param forward      what the forward pass returned (e.g. the loss terms), for the caller's metrics
+     * @param loss         the scalar loss value
+     * @param gradNorm     global gradient L2 norm before clipping
+     * @param learningRate the learning rate used, 0 when the update was skipped
+     * @param applied      false when the loss or gradient norm was not finite and the update was skipped
      */
-    public record Result(double loss, double gradNorm, double learningRate, boolean applied) {}
+    public record Outcome<T>(T forward, double loss, double gradNorm, double learningRate, boolean applied) {}
 
     /**
-     * Runs one step.
+     * Runs one step on a loss built by {@code loss}.
      *
      * @param scratch the per-step manager (a child of the parameters' manager) that receives every temporary
      * @param loss    builds the scalar loss from the current parameters, its arrays in {@code scratch}
-     * @return what happened; when the loss or gradient norm is not finite the update is skipped
-     *     (weights and optimizer state unchanged) and {@link Result#applied()} is false, so the
-     *     caller decides how many such steps it tolerates
      */
-    public Result run(NDManager scratch, Function<NDManager, NDArray> loss) {
+    public Outcome<NDArray> run(NDManager scratch, Function<NDManager, NDArray> loss) {
+        return run(scratch, loss, Function.identity());
+    }
+
+    /**
+     * Runs one step whose forward pass returns more than the loss (e.g. metrics terms).
+     *
+     * @param scratch the per-step manager that receives every temporary
+     * @param forward the forward pass from the current parameters, its arrays in {@code scratch}
+     * @param lossOf  picks the scalar, differentiable loss out of the forward result
+     */
+    public <T> Outcome<T> run(NDManager scratch, Function<NDManager, T> forward, Function<? super T, NDArray> lossOf) {
         boolean gradientsWritten = false;
         try {
+            T result;
             float value;
             try (GradientCollector collector = scratch.getEngine().newGradientCollector()) {
-                NDArray l = loss.apply(scratch);
+                result = forward.apply(scratch);
+                NDArray l = lossOf.apply(result);
                 value = l.getFloat();
                 gradientsWritten = true;
                 collector.backward(l);
@@ -64,10 +79,10 @@ public final class GradientStep {
             Map<String, NDArray> gradients = gradients(scratch);
             double norm = GradientClipping.clipGlobalNorm(gradients.values(), maxGradNorm);
             if (!Float.isFinite(value) || !Double.isFinite(norm)) {
-                return new Result(value, norm, 0.0, false);
+                return new Outcome<>(result, value, norm, 0.0, false);
             }
             double lr = optimizer.update(parameters, gradients, scratch);
-            return new Result(value, norm, lr, true);
+            return new Outcome<>(result, value, norm, lr, true);
         } finally {
             if (gradientsWritten) {
                 for (NDArray g : gradients(scratch).values()) {

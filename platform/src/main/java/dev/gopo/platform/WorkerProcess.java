@@ -1,0 +1,51 @@
+package dev.gopo.platform;
+
+import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/**
+ * How every {@link PollingWorker} command runs: check that the broker answers (a clear error
+ * instead of endless client retries), open the worker, run it until Ctrl-C or its own limits,
+ * close it, all through {@link Shutdown#runUntilStopped} so a signal never cuts a write short.
+ */
+public final class WorkerProcess {
+    private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+
+    private WorkerProcess() {
+    }
+
+    /** Opens a worker on a cluster; may fail on bad models or files before any record is read. */
+    @FunctionalInterface
+    public interface Opener {
+        PollingWorker open(ClusterConfig cluster) throws Exception;
+    }
+
+    /**
+     * Runs one worker to its end.
+     *
+     * @param what    the worker's name in log lines and the shutdown hook's thread name
+     * @return the process exit code, 0 (failures are thrown)
+     * @throws IllegalStateException when the broker does not answer within {@link KafkaClients#BROKER_WAIT}
+     */
+    public static int run(String what, ClusterConfig cluster, Opener opener) throws Exception {
+        KafkaClients.requireBroker(cluster);
+        Shutdown.runUntilStopped(what, stop -> {
+            try (PollingWorker worker = opener.open(cluster)) {
+                worker.run(stop);
+            }
+        });
+        return 0;
+    }
+
+    /**
+     * The {@code main} of a worker started as its own process (crash tests, containers): parses
+     * {@code args} into {@code command}, runs it, logs and exits with its code.
+     */
+    public static void main(String what, Object command, String[] args) {
+        int code = new CommandLine(command).execute(args);
+        log.info("{} exits with code {}", what, code);
+        System.exit(code);
+    }
+}
