@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import dev.gopo.policy.io.AtomicFiles;
+import dev.gopo.policy.io.HashedWeights;
 import dev.gopo.policy.io.Sha256;
 import dev.gopo.policy.io.TensorFile;
 import dev.gopo.policy.model.CausalTransformer;
@@ -14,7 +14,6 @@ import dev.gopo.policy.model.TransformerWeights;
 import dev.gopo.policy.model.WeightInitializer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,8 +38,8 @@ public final class PolicyModel implements AutoCloseable {
 
     public static final String CONFIG_FILE = "config.json";
     public static final String TOKENIZER_FILE = "tokenizer.json";
-    public static final String WEIGHTS_FILE = "weights.bin";
-    public static final String SHA256_FILE = "weights.sha256";
+    public static final String WEIGHTS_FILE = HashedWeights.WEIGHTS_FILE;
+    public static final String SHA256_FILE = HashedWeights.SHA256_FILE;
 
     /** Weights files carry no metadata, so their hash depends on the weights alone. */
     private static final String WEIGHTS_METADATA = "{}";
@@ -83,7 +82,7 @@ public final class PolicyModel implements AutoCloseable {
      * checked against it.
      */
     public static PolicyModel load(Path dir) throws IOException {
-        return load(dir, recordedSha256(dir), false);
+        return load(dir, HashedWeights.recordedSha256(dir), false);
     }
 
     /**
@@ -91,7 +90,7 @@ public final class PolicyModel implements AutoCloseable {
      * gradients and {@link #attachGradients()} refuses.
      */
     public static PolicyModel loadFrozen(Path dir) throws IOException {
-        return load(dir, recordedSha256(dir), true);
+        return load(dir, HashedWeights.recordedSha256(dir), true);
     }
 
     /**
@@ -109,17 +108,7 @@ public final class PolicyModel implements AutoCloseable {
         PolicyConfig config = PolicyConfig.load(dir.resolve(CONFIG_FILE));
         Tokenizer tokenizer = Tokenizer.load(dir.resolve(TOKENIZER_FILE));
         requireVocabularyMatch(config, tokenizer);
-        Path weightsFile = dir.resolve(WEIGHTS_FILE);
-        if (!Files.isRegularFile(weightsFile)) {
-            throw new IOException("missing weights file " + weightsFile.toAbsolutePath());
-        }
-        if (expectedSha256 != null) {
-            String actual = sha256(weightsFile);
-            if (!actual.equalsIgnoreCase(expectedSha256)) {
-                throw new IOException("weights " + weightsFile.toAbsolutePath() + " have sha256 " + actual
-                        + " but " + expectedSha256 + " was expected: the file is corrupt or was replaced");
-            }
-        }
+        Path weightsFile = HashedWeights.verified(dir, expectedSha256, "weights", "");
         NDManager manager = NDManager.newBaseManager(config.resolveDevice());
         try {
             Map<String, NDArray> tensors = TensorFile.read(weightsFile, manager).tensors();
@@ -140,12 +129,7 @@ public final class PolicyModel implements AutoCloseable {
         Files.createDirectories(dir);
         config.save(dir.resolve(CONFIG_FILE));
         tokenizer.save(dir.resolve(TOKENIZER_FILE));
-        Path weightsFile = dir.resolve(WEIGHTS_FILE);
-        AtomicFiles.write(weightsFile, this::writeWeights);
-        String sha = sha256(weightsFile);
-        AtomicFiles.write(dir.resolve(SHA256_FILE),
-                (sha + "  " + WEIGHTS_FILE + "\n").getBytes(StandardCharsets.US_ASCII));
-        return sha;
+        return HashedWeights.write(dir, this::writeWeights);
     }
 
     /** SHA-256 hex of a weights file. */
@@ -155,11 +139,7 @@ public final class PolicyModel implements AutoCloseable {
 
     /** SHA-256 hex of the weights as {@link #save} would write them, without touching the disk. */
     public String contentHash() {
-        try {
-            return Sha256.ofContent(this::writeWeights);
-        } catch (IOException e) {
-            throw new IllegalStateException("hashing in memory cannot fail with I/O, but did", e);
-        }
+        return HashedWeights.hashOf(this::writeWeights);
     }
 
     /**
@@ -277,14 +257,6 @@ public final class PolicyModel implements AutoCloseable {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be a finite number > 0, got " + temperature);
         }
-    }
-
-    private static String recordedSha256(Path dir) throws IOException {
-        Path shaFile = dir.resolve(SHA256_FILE);
-        if (!Files.isRegularFile(shaFile)) {
-            return null;
-        }
-        return Files.readString(shaFile, StandardCharsets.US_ASCII).trim().split("\\s+")[0];
     }
 
     private void writeWeights(java.io.OutputStream out) throws IOException {

@@ -2,13 +2,12 @@ package dev.gopo.tasks.reward;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.gopo.policy.io.AtomicFiles;
 import dev.gopo.policy.io.Sha256;
+import dev.gopo.policy.io.HashedWeights;
 import dev.gopo.policy.io.TensorFile;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +32,8 @@ import java.util.Map;
 public final class RewardModel implements AutoCloseable {
 
     public static final String CONFIG_FILE = "config.json";
-    public static final String WEIGHTS_FILE = "weights.bin";
-    public static final String SHA256_FILE = "weights.sha256";
+    public static final String WEIGHTS_FILE = HashedWeights.WEIGHTS_FILE;
+    public static final String SHA256_FILE = HashedWeights.SHA256_FILE;
 
     /** Rows per forward pass when scoring many completions. */
     static final int SCORE_BATCH = 64;
@@ -70,11 +69,7 @@ public final class RewardModel implements AutoCloseable {
 
     /** Loads a model saved by {@link #save}, checking the weights against {@code weights.sha256} when present. */
     public static RewardModel load(Path dir) throws IOException {
-        Path shaFile = dir.resolve(SHA256_FILE);
-        String expected = Files.isRegularFile(shaFile)
-                ? Files.readString(shaFile, StandardCharsets.US_ASCII).trim().split("\\s+")[0]
-                : null;
-        return load(dir, expected);
+        return load(dir, HashedWeights.recordedSha256(dir));
     }
 
     /**
@@ -85,18 +80,7 @@ public final class RewardModel implements AutoCloseable {
      */
     public static RewardModel load(Path dir, String expectedSha256) throws IOException {
         RewardModelConfig config = RewardModelConfig.load(dir.resolve(CONFIG_FILE));
-        Path weightsFile = dir.resolve(WEIGHTS_FILE);
-        if (!Files.isRegularFile(weightsFile)) {
-            throw new IOException("missing reward model weights " + weightsFile.toAbsolutePath());
-        }
-        if (expectedSha256 != null) {
-            String actual = Sha256.ofFile(weightsFile);
-            if (!actual.equalsIgnoreCase(expectedSha256)) {
-                throw new IOException("reward model weights " + weightsFile.toAbsolutePath() + " have sha256 "
-                        + actual + " but " + expectedSha256 + " was expected: the file is corrupt or was replaced; "
-                        + "run `gopo prepare` again");
-            }
-        }
+        Path weightsFile = HashedWeights.verified(dir, expectedSha256, "reward model weights", "; run `gopo prepare` again");
         NDManager manager = NDManager.newBaseManager();
         try {
             Map<String, NDArray> tensors = TensorFile.read(weightsFile, manager).tensors();
@@ -127,20 +111,12 @@ public final class RewardModel implements AutoCloseable {
     public String save(Path dir) throws IOException {
         Files.createDirectories(dir);
         config.save(dir.resolve(CONFIG_FILE));
-        Path weightsFile = dir.resolve(WEIGHTS_FILE);
-        AtomicFiles.write(weightsFile, this::writeWeights);
-        String sha = Sha256.ofFile(weightsFile);
-        AtomicFiles.write(dir.resolve(SHA256_FILE), (sha + "  " + WEIGHTS_FILE + "\n").getBytes(StandardCharsets.US_ASCII));
-        return sha;
+        return HashedWeights.write(dir, this::writeWeights);
     }
 
     /** SHA-256 hex of the weights as {@link #save} would write them. */
     public String contentHash() {
-        try {
-            return Sha256.ofContent(this::writeWeights);
-        } catch (IOException e) {
-            throw new IllegalStateException("hashing in memory cannot fail with I/O, but did", e);
-        }
+        return HashedWeights.hashOf(this::writeWeights);
     }
 
     /** The reward of one completion. */
