@@ -70,6 +70,7 @@ public final class Learner implements PollingWorker {
     private long stepsSinceCheckpoint;
     private long staleDropped;
     private long skippedSteps;
+    private long recomputedSteps;
     private int nonFiniteInARow;
     private long lastStepEndNanos = System.nanoTime();
 
@@ -150,8 +151,9 @@ public final class Learner implements PollingWorker {
             }
         }
         publisher.flush();
-        log.info("learner stopped at step {}, policy version {}; {} stale groups dropped, {} non-finite steps skipped, {} dead letters",
-                trainer.steps(), policyVersion, staleDropped, skippedSteps, publisher.deadLetterCount());
+        log.info("learner stopped at step {}, policy version {}; {} stale groups dropped, {} steps recomputed, {} non-finite steps "
+                + "skipped, {} dead letters", trainer.steps(), policyVersion, staleDropped, recomputedSteps, skippedSteps,
+                publisher.deadLetterCount());
     }
 
     private boolean maxStepsReached() {
@@ -200,12 +202,18 @@ public final class Learner implements PollingWorker {
         List<Long> lags = groups.stream().map(g -> StepAssembler.lag(g, policyVersion)).toList();
         StepResult result;
         try {
-            result = stepRecomputingOnce(StepAssembler.sequences(groups));
+            result = trainer.step(StepAssembler.sequences(groups));
         } catch (NonFiniteStepException e) {
             skip(step, e);
             return;
         }
         nonFiniteInARow = 0;
+        if (result.recomputed()) {
+            recomputedSteps++;
+            log.warn("step {}: the first attempt had a non-finite loss or gradient norm; the recomputed step is finite "
+                    + "(grad/norm {}), so it was transient, not the batch's ({} such steps so far)", result.step(),
+                    String.format(Locale.ROOT, "%.3f", result.gradNorm()), recomputedSteps);
+        }
         long now = System.nanoTime();
         double wallSeconds = (now - lastStepEndNanos) / 1e9;
         lastStepEndNanos = now;
@@ -216,8 +224,8 @@ public final class Learner implements PollingWorker {
             policyVersion++;
             announcer.announce(policyVersion, result.step(), announcer.save(trainer.policy(), policyVersion));
         }
-        Map<String, Double> metrics = StepMetrics.of(result, lags, staleDropped, skippedSteps, publisher.deadLetterCount(), wallSeconds,
-                groups.size());
+        Map<String, Double> metrics = StepMetrics.of(result, lags, staleDropped, recomputedSteps, skippedSteps, publisher.deadLetterCount(),
+                wallSeconds, groups.size());
         publisher.send(topics.metrics(), config.learnerId(), TrainingMetrics.newBuilder().setLearnerId(config.learnerId())
                 .setStep(result.step()).setPolicyVersion(policyVersion).setMetrics(metrics).setTimestampMs(System.currentTimeMillis()).build());
         log.info(String.format("step %d: loss/policy %.4f loss/kl %.5f ratio/mean %.4f clip %.3f grad/norm %.3f lag %.1f tokens/s %.0f (%d ms)",
@@ -229,26 +237,7 @@ public final class Learner implements PollingWorker {
     }
 
     /**
-     * One trainer step; a non-finite one is recomputed once on the same batch (the rejected
-     * update left weights and optimizer untouched). A batch that really overflows fails again;
-     * a transient fault does not, and the log says which it was.
-     *
-     * @throws NonFiniteStepException when the recomputed step is not finite either
-     */
-    private StepResult stepRecomputingOnce(List<TrainingSequence> batch) {
-        try {
-            return trainer.step(batch);
-        } catch (NonFiniteStepException first) {
-            log.warn("step {}: {}; recomputing the same batch once", trainer.steps() + 1, first.getMessage());
-            StepResult again = trainer.step(batch);
-            log.warn("step {}: the recomputed step is finite (grad/norm {}): the first result was transient, not the batch's",
-                    again.step(), String.format(Locale.ROOT, "%.3f", again.gradNorm()));
-            return again;
-        }
-    }
-
-    /**
-     * Skips a step whose update is non-finite even when recomputed: its groups go to the dead-letter
+     * Skips a step whose update is non-finite even when recomputed ({@code GradientStep}): its groups go to the dead-letter
      * topic (coordinates, bytes and reason, so they can be inspected and replayed) and the learner
      * reads on. Several such steps in a row mean training diverges, and the learner stops.
      */

@@ -12,8 +12,8 @@ final class StepMetrics {
     private StepMetrics() {
     }
 
-    static Map<String, Double> of(StepResult r, List<Long> lags, long staleDropped, long skippedSteps, long deadLetters, double wallSeconds,
-                                  int groups) {
+    static Map<String, Double> of(StepResult r, List<Long> lags, long staleDropped, long recomputedSteps, long skippedSteps,
+                                  long deadLetters, double wallSeconds, int groups) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss/total", r.loss());
         m.put("loss/policy", r.policyLoss());
@@ -29,6 +29,7 @@ final class StepMetrics {
         m.put("lag/policy_versions", lags.stream().mapToLong(Long::longValue).average().orElse(0));
         m.put("lag/policy_versions_max", (double) lags.stream().mapToLong(Long::longValue).max().orElse(0));
         m.put("stale/dropped_groups", (double) staleDropped);
+        m.put("steps/recomputed", (double) recomputedSteps);
         m.put("steps/skipped_non_finite", (double) skippedSteps);
         m.put("dead_letters/total", (double) deadLetters);
         return m;

@@ -15,9 +15,13 @@ import java.util.function.Function;
  * gradient-norm clipping ({@link GradientClipping}), one {@link AdamW} update, then the gradients
  * reset to zero (PyTorch accumulates into {@code .grad}).
  *
- * <p>When the loss or the gradient norm is not finite the update is skipped: weights and
- * optimizer state are unchanged and {@link Outcome#applied()} is false, so each caller decides
- * whether that is an error (the learner) or tolerated a few times (long supervised runs).
+ * <p>When the loss or the gradient norm is not finite, no update is applied and the step is
+ * recomputed once from the same inputs. On this machine's PyTorch CPU build a step occasionally
+ * yields a non-finite gradient norm from finite gradients (more often under CPU load; see the
+ * learner README), and the recomputed step then equals what an undisturbed run computes. If the
+ * recomputed step is not finite either, the inputs themselves overflow: the update is skipped,
+ * weights and optimizer state are unchanged and {@link Outcome#applied()} is false, so each
+ * caller decides whether that is an error or tolerated a few times (long supervised runs).
  */
 public final class GradientStep {
 
@@ -43,9 +47,11 @@ public final class GradientStep {
      * @param loss         the scalar loss value
      * @param gradNorm     global gradient L2 norm before clipping
      * @param learningRate the learning rate used, 0 when the update was skipped
-     * @param applied      false when the loss or gradient norm was not finite and the update was skipped
+     * @param applied      false when the loss or gradient norm was not finite twice and the update was skipped
+     * @param recomputed   true when a first, non-finite attempt was discarded and the step computed again
      */
-    public record Outcome<T>(T forward, double loss, double gradNorm, double learningRate, boolean applied) {}
+    public record Outcome<T>(T forward, double loss, double gradNorm, double learningRate, boolean applied,
+                             boolean recomputed) {}
 
     /**
      * Runs one step on a loss built by {@code loss}.
@@ -65,6 +71,13 @@ public final class GradientStep {
      * @param lossOf  picks the scalar, differentiable loss out of the forward result
      */
     public <T> Outcome<T> run(NDManager scratch, Function<NDManager, T> forward, Function<? super T, NDArray> lossOf) {
+        Outcome<T> first = attempt(scratch, forward, lossOf, false);
+        return first.applied() ? first : attempt(scratch, forward, lossOf, true);
+    }
+
+    /** One forward/backward/clip/update; no update when the loss or gradient norm is not finite. Gradients end zeroed. */
+    private <T> Outcome<T> attempt(NDManager scratch, Function<NDManager, T> forward, Function<? super T, NDArray> lossOf,
+                                   boolean recomputed) {
         boolean gradientsWritten = false;
         try {
             T result;
@@ -79,10 +92,10 @@ public final class GradientStep {
             Map<String, NDArray> gradients = gradients(scratch);
             double norm = GradientClipping.clipGlobalNorm(gradients.values(), maxGradNorm);
             if (!Float.isFinite(value) || !Double.isFinite(norm)) {
-                return new Outcome<>(result, value, norm, 0.0, false);
+                return new Outcome<>(result, value, norm, 0.0, false, recomputed);
             }
             double lr = optimizer.update(parameters, gradients, scratch);
-            return new Outcome<>(result, value, norm, lr, true);
+            return new Outcome<>(result, value, norm, lr, true, recomputed);
         } finally {
             if (gradientsWritten) {
                 for (NDArray g : gradients(scratch).values()) {

@@ -124,8 +124,9 @@ public final class PolicyTrainer implements AutoCloseable {
      * One optimisation step on {@code batch}: forward, backward, clip, AdamW update.
      *
      * @throws IllegalArgumentException for an invalid batch (nothing is changed)
-     * @throws NonFiniteStepException  when the loss or gradient norm is not finite; the update
-     *     is skipped, so weights and optimizer state are unchanged
+     * @throws NonFiniteStepException  when the loss or gradient norm is not finite, also when the
+     *     step is recomputed ({@link GradientStep}); the update is skipped, so weights and optimizer
+     *     state are unchanged
      */
     public StepResult step(List<TrainingSequence> batch) {
         long started = System.nanoTime();
@@ -144,13 +145,14 @@ public final class PolicyTrainer implements AutoCloseable {
                     LossTerms::loss);
             if (!outcome.applied()) {
                 throw new NonFiniteStepException("non-finite loss " + outcome.loss() + " or gradient norm " + outcome.gradNorm()
-                        + " at step " + (optimizer.step() + 1) + ": update skipped, weights unchanged. "
+                        + " at step " + (optimizer.step() + 1) + ", also when recomputed: update skipped, weights unchanged. "
                         + "Check behaviour log-probs and advantages, or lower the learning rate", outcome.loss(), outcome.gradNorm());
             }
             LossTerms terms = outcome.forward();
             long millis = (System.nanoTime() - started) / 1_000_000;
             return new StepResult(optimizer.step(), outcome.loss(), terms.policyLoss(), terms.kl(), terms.ratioMean(),
-                    terms.clipFraction(), outcome.gradNorm(), padded.completionTokens, outcome.learningRate(), millis);
+                    terms.clipFraction(), outcome.gradNorm(), padded.completionTokens, outcome.learningRate(), millis,
+                    outcome.recomputed());
         }
     }
 

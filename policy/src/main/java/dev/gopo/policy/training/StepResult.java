@@ -13,6 +13,8 @@ package dev.gopo.policy.training;
  * @param tokens       completion tokens trained on ({@code train/tokens})
  * @param lr           learning rate used ({@code train/lr})
  * @param stepMillis   wall time of the step ({@code time/step_ms})
+ * @param recomputed   the first attempt was non-finite and discarded; these values are the recomputed step's
  */
 public record StepResult(long step, double loss, double policyLoss, double kl, double ratioMean,
-                         double clipFraction, double gradNorm, int tokens, double lr, long stepMillis) {}
+                         double clipFraction, double gradNorm, int tokens, double lr, long stepMillis,
+                         boolean recomputed) {}

@@ -27,10 +27,13 @@ public final class SkippedSteps {
      */
     public void record(GradientStep.Outcome<?> result, int step, Logger log) {
         if (result.applied()) {
+            if (result.recomputed()) {
+                log.warn("{}: step {}: the first attempt was non-finite, the recomputed step is finite (transient)", what, step);
+            }
             return;
         }
         skipped++;
-        log.warn("{}: step {} skipped: non-finite loss {} or gradient norm {} ({} skipped so far, limit {})",
+        log.warn("{}: step {} skipped: non-finite loss {} or gradient norm {}, also when recomputed ({} skipped so far, limit {})",
                 what, step, result.loss(), result.gradNorm(), skipped, limit);
         if (skipped > limit) {
             throw new IllegalStateException(what + ": " + skipped + " steps had a non-finite loss or gradient "

@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SkippedStepsTest {
 
     private static final Logger log = LoggerFactory.getLogger(SkippedStepsTest.class);
-    private static final GradientStep.Outcome<Void> OK = new GradientStep.Outcome<>(null, 0.5, 1.0, 1e-3, true);
-    private static final GradientStep.Outcome<Void> BAD = new GradientStep.Outcome<>(null, 0.5, Double.POSITIVE_INFINITY, 0, false);
+    private static final GradientStep.Outcome<Void> OK = new GradientStep.Outcome<>(null, 0.5, 1.0, 1e-3, true, false);
+    private static final GradientStep.Outcome<Void> BAD = new GradientStep.Outcome<>(null, 0.5, Double.POSITIVE_INFINITY, 0, false, true);
 
     @Test
     void toleratesARareBadStepAndStopsADivergingRun() {
