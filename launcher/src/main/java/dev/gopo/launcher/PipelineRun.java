@@ -28,6 +28,7 @@ import dev.gopo.tasks.PreparedArtifacts;
 import dev.gopo.tasks.Split;
 import dev.gopo.tasks.Task;
 import dev.gopo.tasks.TaskRegistry;
+import dev.gopo.tasks.TaskVocabulary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,12 +136,12 @@ final class PipelineRun {
                     settings.checkpointEvery(), false, settings.workDir().resolve("learner"), prepared.referencePolicyDir(),
                     trainer, settings.steps(), Duration.ZERO);
             EvaluatorConfig evaluatorConfig = new EvaluatorConfig("evaluator-0", tasks.stream().map(Task::name).toList(),
-                    settings.evalPrompts(), 1, Task.MAX_COMPLETION_CHARS + 1, 1.0, settings.seed(), 1000,
+                    settings.evalPrompts(), 1, TaskVocabulary.MAX_COMPLETION_TOKENS, 1.0, settings.seed(), 1000,
                     settings.workDir().resolve("eval.csv"), prepared.referencePolicyDir(), rewardModels, 0, Duration.ZERO);
             List<Future<?>> workers = new ArrayList<>();
             for (int g = 0; g < settings.generators(); g++) {
                 GeneratorConfig generatorConfig = new GeneratorConfig("generator-" + g, "gopo-generators", settings.groupSize(),
-                        new SamplingConfig(1.0, 0, 1.0, Task.MAX_COMPLETION_CHARS + 1, settings.seed() + g), RewardMode.INLINE,
+                        new SamplingConfig(1.0, 0, 1.0, TaskVocabulary.MAX_COMPLETION_TOKENS, settings.seed() + g), RewardMode.INLINE,
                         prepared.referencePolicyDir(), rewardModels, groupsPerVersion, 0, Duration.ZERO);
                 workers.add(pool.submit(() -> {
                     try (Generator generator = new Generator(generatorConfig, cluster)) {

@@ -25,10 +25,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--model-size", defaultValue = "SMALL", description = "TINY (~30k params) or SMALL (~0.9M params). Default: ${DEFAULT-VALUE}")
     ModelSize modelSize;
 
-    @Option(names = "--sft-steps", defaultValue = "600", description = "Supervised warm-start steps of the reference policy. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--sft-steps", defaultValue = "" + PrepareSettings.DEFAULT_SFT_STEPS, description = "Supervised warm-start steps of the reference policy. Default: ${DEFAULT-VALUE}")
     int sftSteps;
 
-    @Option(names = "--rm-steps", defaultValue = "800", description = "Bradley-Terry steps of each reward model. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--rm-steps", defaultValue = "" + PrepareSettings.DEFAULT_RM_STEPS, description = "Bradley-Terry steps of each reward model. Default: ${DEFAULT-VALUE}")
     int rmSteps;
 
     @Option(names = "--steps", defaultValue = "20", description = "Learner steps. Default: ${DEFAULT-VALUE}")

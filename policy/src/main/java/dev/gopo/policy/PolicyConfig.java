@@ -94,6 +94,16 @@ public record PolicyConfig(
         return new PolicyConfig(vocabSize, dModel, nHeads, nLayers, dMlp, maxSeqLen, tiedHead, newSeed, device);
     }
 
+    /** A copy sized for another tokenizer's vocabulary ({@link Tokenizer#vocabSize()}). */
+    public PolicyConfig withVocabSize(int newVocabSize) {
+        return new PolicyConfig(newVocabSize, dModel, nHeads, nLayers, dMlp, maxSeqLen, tiedHead, seed, device);
+    }
+
+    /** A copy with another context length (prompt plus completion tokens). */
+    public PolicyConfig withMaxSeqLen(int newMaxSeqLen) {
+        return new PolicyConfig(vocabSize, dModel, nHeads, nLayers, dMlp, newMaxSeqLen, tiedHead, seed, device);
+    }
+
     /** A copy placed on another device ({@code auto}, {@code cpu} or {@code gpu}). */
     public PolicyConfig withDevice(String newDevice) {
         return new PolicyConfig(vocabSize, dModel, nHeads, nLayers, dMlp, maxSeqLen, tiedHead, seed, newDevice);

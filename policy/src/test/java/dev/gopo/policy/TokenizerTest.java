@@ -66,4 +66,36 @@ class TokenizerTest {
         assertThat(loaded).isEqualTo(tokenizer);
         assertThat(loaded.encode("Round trip!")).containsExactly(tokenizer.encode("Round trip!"));
     }
+
+    @Test
+    void wordTokenizerEncodesWordsAndMapsUnknownsToUnk() {
+        Tokenizer words = Tokenizer.words(java.util.List.of("sum:", "cat", "dog"));
+        assertThat(words.kind()).isEqualTo(Tokenizer.Kind.WORD);
+        assertThat(words.vocabSize()).isEqualTo(4 + 1 + 3);
+        assertThat(words.encode("  cat   dog\tcat ")).containsExactly(6, 7, 6);
+        assertThat(words.encode("cow")).containsExactly(4);
+        assertThat(words.encode("   ")).isEmpty();
+        assertThat(words.encodePrompt("sum: cat")).containsExactly(Tokenizer.BOS, 5, 6, Tokenizer.SEP);
+        assertThat(words.decode(new int[] {6, Tokenizer.PAD, 7, Tokenizer.EOS, 6})).isEqualTo("cat dog");
+        assertThat(words.decode(words.encode("dog cat"))).isEqualTo("dog cat");
+    }
+
+    @Test
+    void wordTokenizerRejectsBadVocabularies() {
+        assertThatThrownBy(() -> Tokenizer.words(java.util.List.of())).hasMessageContaining("at least one word");
+        assertThatThrownBy(() -> Tokenizer.words(java.util.List.of("a", "a"))).hasMessageContaining("twice");
+        assertThatThrownBy(() -> Tokenizer.words(java.util.List.of("a b"))).hasMessageContaining("whitespace");
+        assertThatThrownBy(() -> Tokenizer.words(java.util.List.of("x")).characters()).hasMessageContaining("symbols()");
+    }
+
+    @Test
+    void wordTokenizerSurvivesSaveAndLoad(@TempDir Path dir) throws Exception {
+        Tokenizer words = Tokenizer.words(java.util.List.of("list", "3", "b,", "bell"));
+        Path file = dir.resolve("tokenizer.json");
+        words.save(file);
+        Tokenizer loaded = Tokenizer.load(file);
+        assertThat(loaded).isEqualTo(words).isNotEqualTo(Tokenizer.ascii());
+        assertThat(loaded.encode("list 3 b, bell")).containsExactly(words.encode("list 3 b, bell"));
+        assertThat(java.nio.file.Files.readString(file)).contains("\"type\" : \"word\"").doesNotContain("characters");
+    }
 }

@@ -18,17 +18,16 @@ import java.util.regex.Pattern;
  * reference {@code "bell bird boat"}.
  *
  * <p>The reference takes the {@code N} longest allowed lexicon words (ties in lexicon order),
- * shown in lexicon order, so it sits right at the length limit. Gold quality counts satisfied
- * constraints, with {@code W} the completion's words and {@code V} those in the lexicon
- * ({@code q = 0} for an empty completion):
+ * shown in lexicon order, so it sits right at the length limit. Gold quality counts the words that
+ * satisfy every constraint at once, with {@code W} the completion's words:
  * <pre>
- * count  = max(0, 1 - |  |V| - N | / N)
- * letter = |{w in V : w starts with X}| / |W|
- * length = |{w in V : |w| <= M}| / |W|
- * unique = |set(V)| / |W|
- * q = 0.25 count + 0.35 letter + 0.2 length + 0.2 unique
+ * valid = |{w in W : w in lexicon, w starts with X, |w| <= M, w not seen earlier in W}|
+ * q     = valid / max(|W|, N)
  * </pre>
- * Non-words fail every constraint, so random strings score 0.
+ * so {@code N} valid words and nothing else score 1, each missing, extra, repeated, misspelt,
+ * too long or wrongly initialled word costs its share, and an empty completion scores 0. Words
+ * that break a constraint earn nothing (an earlier version gave partial credit per constraint,
+ * under which any list of real words scored about 0.35 and groups barely differed).
  */
 public final class ConstrainedTask implements Task {
 
@@ -59,6 +58,15 @@ public final class ConstrainedTask implements Task {
     @Override
     public String description() {
         return "list N different real words starting with a letter, each at most M letters long";
+    }
+
+    @Override
+    public List<String> promptWords() {
+        Set<String> words = new java.util.LinkedHashSet<>();
+        for (Constraints c : ALL) {
+            words.addAll(Words.split(c.text()));
+        }
+        return List.copyOf(words);
     }
 
     @Override
@@ -106,26 +114,15 @@ public final class ConstrainedTask implements Task {
         if (words.isEmpty()) {
             return 0.0;
         }
+        Set<String> seen = new HashSet<>();
         int valid = 0;
-        int letter = 0;
-        int length = 0;
-        Set<String> distinct = new HashSet<>();
         for (String w : words) {
-            if (!Lexicon.contains(w)) {
-                continue;
-            }
-            valid++;
-            distinct.add(w);
-            if (w.charAt(0) == c.initial()) {
-                letter++;
-            }
-            if (w.length() <= c.maxLetters()) {
-                length++;
+            boolean first = seen.add(w);
+            if (first && Lexicon.contains(w) && w.charAt(0) == c.initial() && w.length() <= c.maxLetters()) {
+                valid++;
             }
         }
-        double n = words.size();
-        double count = Math.max(0.0, 1.0 - Math.abs(valid - c.count()) / (double) c.count());
-        return 0.25 * count + 0.35 * (letter / n) + 0.2 * (length / n) + 0.2 * (distinct.size() / n);
+        return (double) valid / Math.max(words.size(), c.count());
     }
 
     @Override

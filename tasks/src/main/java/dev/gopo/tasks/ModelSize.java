@@ -20,9 +20,13 @@ public enum ModelSize {
         this.rewardModel = rewardModel;
     }
 
-    /** The policy shape, initialised with {@code seed}. */
+    /**
+     * The policy shape, initialised with {@code seed}, sized for the word-level
+     * {@link TaskVocabulary#tokenizer()} and its {@link TaskVocabulary#CONTEXT}.
+     */
     public PolicyConfig policyConfig(long seed) {
-        return policy.withSeed(seed);
+        return policy.withSeed(seed).withVocabSize(TaskVocabulary.tokenizer().vocabSize())
+                .withMaxSeqLen(TaskVocabulary.CONTEXT);
     }
 
     /** The reward-model shape, initialised with {@code seed}. */

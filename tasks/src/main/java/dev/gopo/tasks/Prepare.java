@@ -1,7 +1,6 @@
 package dev.gopo.tasks;
 
 import dev.gopo.policy.PolicyModel;
-import dev.gopo.policy.Tokenizer;
 import dev.gopo.tasks.reward.PreferenceData;
 import dev.gopo.tasks.reward.RewardModel;
 import dev.gopo.tasks.reward.RewardModelTrainer;
@@ -121,8 +120,8 @@ public final class Prepare {
         WarmStartEvaluation check;
         String sha;
         // Same config and seed: the untrained baseline is exactly where the warm start began.
-        try (PolicyModel policy = PolicyModel.create(config, Tokenizer.ascii());
-             PolicyModel untrained = PolicyModel.create(config, Tokenizer.ascii())) {
+        try (PolicyModel policy = PolicyModel.create(config, TaskVocabulary.tokenizer());
+             PolicyModel untrained = PolicyModel.create(config, TaskVocabulary.tokenizer())) {
             List<SupervisedExample> examples = SupervisedExample.fromTasks(tasks, settings.sftPromptsPerTask(),
                     settings.seed());
             report = new SupervisedWarmStart(warmStart).train(policy, examples);
@@ -141,6 +140,13 @@ public final class Prepare {
         metrics.put(METRIC_WIN_RATE + "CiHigh", check.winRate().ciHigh());
         check.candidateGold().forEach((task, q) -> metrics.put("meanGold." + task, q));
         check.baselineGold().forEach((task, q) -> metrics.put("untrainedMeanGold." + task, q));
+        check.groupSpread().forEach((task, q) -> metrics.put("groupGoldSpread." + task, q));
+        for (String task : check.candidateGold().keySet()) {
+            out.println(String.format(Locale.ROOT, "  reference policy on %s: mean gold quality %.3f (untrained %.3f), "
+                            + "mean within-group spread (std of gold in a group of %d) %.3f", task,
+                    check.candidateGold().get(task), check.baselineGold().get(task), WarmStartEvaluation.GROUP_SIZE,
+                    check.groupSpread().get(task)));
+        }
         return install(tmp, POLICY_DIR, settings.policyKey(), sha, report.seconds(), metrics);
     }
 
@@ -201,8 +207,11 @@ public final class Prepare {
 
     private static String describe(Map<String, Double> metrics) {
         StringBuilder sb = new StringBuilder();
-        for (String name : List.of(METRIC_HELD_OUT_ACCURACY, METRIC_HELD_OUT_GOLD_ACCURACY, METRIC_WIN_RATE,
-                "sftFinalLoss")) {
+        List<String> names = new java.util.ArrayList<>(List.of(METRIC_HELD_OUT_ACCURACY, METRIC_HELD_OUT_GOLD_ACCURACY,
+                METRIC_WIN_RATE, "sftFinalLoss"));
+        metrics.keySet().stream().filter(k -> k.startsWith("meanGold.") || k.startsWith("groupGoldSpread."))
+                .forEach(names::add);
+        for (String name : names) {
             Double v = metrics.get(name);
             if (v != null) {
                 sb.append(sb.length() == 0 ? "" : ", ").append(name).append(' ')

@@ -34,11 +34,11 @@ public final class PrepareCommand implements Callable<Integer> {
             description = "Model size preset: tiny or small (default: ${DEFAULT-VALUE}).")
     String modelSize;
 
-    @Option(names = "--sft-steps", defaultValue = "1500",
+    @Option(names = "--sft-steps", defaultValue = "" + PrepareSettings.DEFAULT_SFT_STEPS,
             description = "Supervised warm-start steps of the reference policy (default: ${DEFAULT-VALUE}).")
     int sftSteps;
 
-    @Option(names = "--rm-steps", defaultValue = "2000",
+    @Option(names = "--rm-steps", defaultValue = "" + PrepareSettings.DEFAULT_RM_STEPS,
             description = "Training steps per reward model (default: ${DEFAULT-VALUE}).")
     int rmSteps;
 

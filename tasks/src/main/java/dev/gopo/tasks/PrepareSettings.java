@@ -34,7 +34,12 @@ public record PrepareSettings(List<String> tasks, ModelSize modelSize, int sftSt
      * Bump when task definitions, data generation or training code change in a way that makes
      * old caches stale: it is part of every key.
      */
-    public static final int ARTIFACT_VERSION = 1;
+    public static final int ARTIFACT_VERSION = 2;
+
+    /** Warm-start steps of the reference policy, shared by {@code gopo prepare} and {@code gopo run} so their caches match. */
+    public static final int DEFAULT_SFT_STEPS = 1000;
+    /** Bradley-Terry steps per reward model, shared by {@code gopo prepare} and {@code gopo run}. */
+    public static final int DEFAULT_RM_STEPS = 800;
 
     public PrepareSettings {
         if (tasks == null || tasks.isEmpty()) {
@@ -58,9 +63,9 @@ public record PrepareSettings(List<String> tasks, ModelSize modelSize, int sftSt
         }
     }
 
-    /** All built-in tasks, small models, 1500 warm-start steps, 2000 reward-model steps, seed 42. */
+    /** All built-in tasks, small models, {@link #DEFAULT_SFT_STEPS} warm-start steps, {@link #DEFAULT_RM_STEPS} reward-model steps, seed 42. */
     public static PrepareSettings defaults() {
-        return new PrepareSettings(TaskRegistry.names(), ModelSize.SMALL, 1500, 2000, 42L,
+        return new PrepareSettings(TaskRegistry.names(), ModelSize.SMALL, DEFAULT_SFT_STEPS, DEFAULT_RM_STEPS, 42L,
                 32, 2000, 32, 16_000, 1000, 0.05, 64);
     }
 

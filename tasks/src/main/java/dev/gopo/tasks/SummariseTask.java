@@ -48,6 +48,14 @@ public final class SummariseTask implements Task {
     }
 
     @Override
+    public List<String> promptWords() {
+        List<String> words = new ArrayList<>();
+        words.add(PREFIX.strip());
+        words.addAll(POOL);
+        return Collections.unmodifiableList(words);
+    }
+
+    @Override
     public List<TaskPrompt> prompts(Split split, int count, long seed) {
         if (count < 0) {
             throw new IllegalArgumentException("count must be >= 0, got " + count);

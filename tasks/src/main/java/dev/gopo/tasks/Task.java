@@ -10,8 +10,9 @@ import java.util.SplittableRandom;
  * policy is trained against a learned {@link dev.gopo.tasks.reward.RewardModel}, never against
  * the gold quality, so rewards are non-verifiable as in the paper.
  *
- * <p>Texts are short printable ASCII because the policy is character-level with a context of
- * about 128 tokens: {@code BOS + prompt + SEP + completion + EOS} must fit.
+ * <p>Texts are short lowercase words separated by single spaces: the prepared policy is
+ * word-level over {@link TaskVocabulary} (every word a prompt can contain plus the
+ * {@link Lexicon}), and {@code BOS + prompt + SEP + completion + EOS} must fit its context.
  * Implementations are immutable and thread-safe.
  */
 public interface Task {
@@ -20,6 +21,9 @@ public interface Task {
     int MAX_PROMPT_CHARS = 48;
     /** Longest reference a task produces; generators should allow at least this + EOS new tokens. */
     int MAX_COMPLETION_CHARS = 40;
+
+    /** Longest good completion in words; generators should allow more (see {@link TaskVocabulary#MAX_COMPLETION_TOKENS}). */
+    int MAX_COMPLETION_WORDS = 5;
 
     /** Name used on the command line and in the cache, e.g. {@code summarise}. */
     String name();
@@ -54,6 +58,12 @@ public interface Task {
      * @throws IllegalArgumentException when {@code prompt} is not a prompt of this task
      */
     double goldQuality(String prompt, String completion);
+
+    /**
+     * Every word a prompt of this task can contain (its template words and its word pool), in a
+     * fixed order; the word-level tokenizer is built from these and the {@link Lexicon}.
+     */
+    List<String> promptWords();
 
     /**
      * Plausible but flawed completions of {@code prompt}, for preference data: the mistakes a

@@ -57,13 +57,14 @@ class GoldQualityTest {
     void constrainedHandComputedValues() {
         String prompt = "list 3 words: start b, max 4 letters";
         assertThat(constrained.reference(prompt)).isEqualTo("bell bird boat");
-        // right letter, one too few: count 2/3
-        assertThat(constrained.goldQuality(prompt, "bell bird")).isCloseTo(0.25 * 2 / 3 + 0.75, within(1e-12));
-        // real words, right count and length, wrong letter: no letter credit
-        assertThat(constrained.goldQuality(prompt, "cat dog hat")).isCloseTo(0.65, within(1e-12));
-        // one word too long (bottle) and a repeat
-        assertThat(constrained.goldQuality(prompt, "bell bell bottle"))
-                .isCloseTo(0.25 + 0.35 + 0.2 * 2 / 3 + 0.2 * 2 / 3, within(1e-12));
+        // right letter, one too few: 2 valid of N = 3
+        assertThat(constrained.goldQuality(prompt, "bell bird")).isCloseTo(2.0 / 3, within(1e-12));
+        // real words, right count and length, wrong letter: nothing valid
+        assertThat(constrained.goldQuality(prompt, "cat dog hat")).isZero();
+        // a repeat and a word too long (bottle): 1 valid of 3
+        assertThat(constrained.goldQuality(prompt, "bell bell bottle")).isCloseTo(1.0 / 3, within(1e-12));
+        // one word too many, and it is not a lexicon word: 3 valid of 4 words
+        assertThat(constrained.goldQuality(prompt, "bell bird boat bean")).isCloseTo(0.75, within(1e-12));
         assertThat(constrained.goldQuality(prompt, "bxq bzz bvv")).isZero();
     }
 

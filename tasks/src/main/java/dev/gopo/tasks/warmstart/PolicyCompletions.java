@@ -28,4 +28,22 @@ public final class PolicyCompletions {
         }
         return out;
     }
+
+    /**
+     * A group of {@code groupSize} sampled completions per prompt (as a generator samples them),
+     * decoded up to EOS; prompt {@code i} uses seed {@code config.seed() + i}.
+     */
+    public static List<List<String>> sampleGroups(PolicyModel policy, List<String> prompts, int groupSize,
+                                                  SamplingConfig config) {
+        List<List<String>> out = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            int[] prompt = policy.tokenizer().encodePrompt(prompts.get(i));
+            List<String> group = new ArrayList<>(groupSize);
+            for (SampledCompletion c : SAMPLER.sampleGroup(policy, prompt, groupSize, config.withSeed(config.seed() + i))) {
+                group.add(policy.tokenizer().decode(c.tokens()));
+            }
+            out.add(group);
+        }
+        return out;
+    }
 }

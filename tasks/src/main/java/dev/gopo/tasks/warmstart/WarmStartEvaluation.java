@@ -5,6 +5,7 @@ import dev.gopo.policy.sampling.SamplingConfig;
 import dev.gopo.tasks.Split;
 import dev.gopo.tasks.Task;
 import dev.gopo.tasks.TaskPrompt;
+import dev.gopo.tasks.TaskVocabulary;
 import dev.gopo.tasks.judge.Judge;
 import dev.gopo.tasks.judge.WinRate;
 
@@ -22,13 +23,19 @@ import java.util.Map;
  * @param winRate       candidate over baseline, all tasks pooled
  * @param candidateGold mean gold quality of the candidate's completions, by task
  * @param baselineGold  mean gold quality of the baseline's completions, by task
+ * @param groupSpread   mean over prompts of the standard deviation of the gold quality within a
+ *                      group of {@link #GROUP_SIZE} candidate samples, by task: how much ranking
+ *                      signal a group carries (0 when every sample of a group is equally good)
  * @param examples      a few (prompt, candidate completion) pairs per task, for the log
  */
 public record WarmStartEvaluation(WinRate winRate, Map<String, Double> candidateGold, Map<String, Double> baselineGold,
-                                  List<String> examples) {
+                                  Map<String, Double> groupSpread, List<String> examples) {
+
+    /** Group size of the spread measurement: the paper's G. */
+    public static final int GROUP_SIZE = 8;
 
     /** Completion length limit: the longest reference plus EOS. */
-    public static final int MAX_NEW_TOKENS = Task.MAX_COMPLETION_CHARS + 1;
+    public static final int MAX_NEW_TOKENS = TaskVocabulary.MAX_COMPLETION_TOKENS;
 
     /** At temperature 1, the paper's sampling temperature. */
     public static WarmStartEvaluation evaluate(PolicyModel candidate, PolicyModel baseline, List<Task> tasks,
@@ -46,6 +53,7 @@ public record WarmStartEvaluation(WinRate winRate, Map<String, Double> candidate
         List<Judge.Comparison> comparisons = new ArrayList<>();
         Map<String, Double> candidateGold = new LinkedHashMap<>();
         Map<String, Double> baselineGold = new LinkedHashMap<>();
+        Map<String, Double> groupSpread = new LinkedHashMap<>();
         List<String> examples = new ArrayList<>();
         for (Task task : tasks) {
             List<String> prompts = new ArrayList<>();
@@ -65,9 +73,31 @@ public record WarmStartEvaluation(WinRate winRate, Map<String, Double> candidate
                 }
             }
             candidateGold.put(task.name(), sumMine / prompts.size());
+            groupSpread.put(task.name(), meanGroupSpread(task, prompts,
+                    PolicyCompletions.sampleGroups(candidate, prompts, GROUP_SIZE, sampling.withSeed(seed + 7_919))));
             baselineGold.put(task.name(), sumTheirs / prompts.size());
         }
         return new WarmStartEvaluation(new Judge(seed).winRate(comparisons), Collections.unmodifiableMap(candidateGold),
-                Collections.unmodifiableMap(baselineGold), List.copyOf(examples));
+                Collections.unmodifiableMap(baselineGold), Collections.unmodifiableMap(groupSpread), List.copyOf(examples));
+    }
+
+    /** Mean over prompts of the population standard deviation of gold quality within each group. */
+    static double meanGroupSpread(Task task, List<String> prompts, List<List<String>> groups) {
+        double sum = 0;
+        for (int i = 0; i < prompts.size(); i++) {
+            List<String> group = groups.get(i);
+            double mean = 0;
+            double[] q = new double[group.size()];
+            for (int j = 0; j < q.length; j++) {
+                q[j] = task.goldQuality(prompts.get(i), group.get(j));
+                mean += q[j] / q.length;
+            }
+            double var = 0;
+            for (double v : q) {
+                var += (v - mean) * (v - mean) / q.length;
+            }
+            sum += Math.sqrt(var);
+        }
+        return prompts.isEmpty() ? Double.NaN : sum / prompts.size();
     }
 }
