@@ -1,6 +1,9 @@
 package dev.gopo.tasks;
 
 import dev.gopo.policy.PolicyModel;
+import dev.gopo.policy.sampling.SamplingConfig;
+import dev.gopo.tasks.reward.PolicySamples;
+import dev.gopo.tasks.warmstart.PolicyCompletions;
 import dev.gopo.tasks.reward.PreferenceData;
 import dev.gopo.tasks.reward.RewardModel;
 import dev.gopo.tasks.reward.RewardModelTrainer;
@@ -48,6 +51,12 @@ public final class Prepare {
     public static final String METRIC_TRAIN_ACCURACY = "trainAccuracy";
     public static final String METRIC_WIN_RATE = "judgeWinRateVsUntrained";
 
+    /**
+     * Share of each reward model's preference pairs that compare two completions of one group
+     * sampled from the reference policy (the rest compare constructed candidates).
+     */
+    public static final double ON_POLICY_PAIR_SHARE = 0.5;
+
     private final PrepareSettings settings;
     private final Path cacheDir;
     private final PrintWriter out;
@@ -72,7 +81,7 @@ public final class Prepare {
         for (Task task : TaskRegistry.byNames(settings.tasks())) {
             ArtifactEntry previous = old == null ? null : old.rewardModels().get(task.name());
             rewardModels.put(task.name(), reuseOrBuild("reward model " + task.name(), previous,
-                    settings.rewardModelKey(task.name()), () -> buildRewardModel(task)));
+                    settings.rewardModelKey(task.name(), policy.weightsSha256()), () -> buildRewardModel(task, policy)));
         }
         new PrepareManifest(PrepareManifest.FORMAT, settings, policy, rewardModels).write(cacheDir);
         out.println("prepared " + cacheDir.toAbsolutePath());
@@ -150,9 +159,15 @@ public final class Prepare {
         return install(tmp, POLICY_DIR, settings.policyKey(), sha, report.seconds(), metrics);
     }
 
-    private ArtifactEntry buildRewardModel(Task task) throws IOException {
-        PreferenceData data = PreferenceData.build(task, settings.rmTrainPairs(), settings.rmHeldOutPairs(),
-                settings.raterTemperature(), settings.seed());
+    private ArtifactEntry buildRewardModel(Task task, ArtifactEntry policyEntry) throws IOException {
+        PreferenceData data;
+        try (PolicyModel policy = PolicyModel.load(cacheDir.resolve(policyEntry.dir()), policyEntry.weightsSha256())) {
+            PolicySamples samples = (prompt, seed) -> PolicyCompletions.sampleGroups(policy, List.of(prompt),
+                    WarmStartEvaluation.GROUP_SIZE, new SamplingConfig(1.0, 0, 1.0, TaskVocabulary.MAX_COMPLETION_TOKENS, seed))
+                    .get(0);
+            data = PreferenceData.build(task, settings.rmTrainPairs(), settings.rmHeldOutPairs(),
+                    settings.raterTemperature(), settings.seed(), samples, ON_POLICY_PAIR_SHARE);
+        }
         TrainingSchedule training = RewardModelTrainer.schedule(settings.rmSteps(), settings.rmBatchSize(), settings.seed());
         String dir = REWARD_MODELS_DIR + "/" + task.name();
         Path tmp = temporaryDir(dir);
@@ -169,7 +184,8 @@ public final class Prepare {
         metrics.put("heldOutPairs", (double) report.heldOut().pairs());
         metrics.put("trainPairs", (double) report.train().pairs());
         metrics.put("finalLoss", report.finalLoss());
-        return install(tmp, dir, settings.rewardModelKey(task.name()), sha, report.seconds(), metrics);
+        return install(tmp, dir, settings.rewardModelKey(task.name(), policyEntry.weightsSha256()), sha, report.seconds(),
+                metrics);
     }
 
     /** Replaces {@code <cache>/<dir>} with the freshly built {@code tmp} and describes it. */

@@ -103,7 +103,15 @@ public record PrepareSettings(List<String> tasks, ModelSize modelSize, int sftSt
                 judgePrompts, seed));
     }
 
-    /** Hash of everything the reward model of {@code task} depends on. */
+    /**
+     * Hash of everything the reward model of {@code task} depends on when a share of its
+     * preference pairs is drawn from the reference policy with weights {@code policySha256}.
+     */
+    public String rewardModelKey(String task, String policySha256) {
+        return hash(rewardModelKey(task) + "|policy=" + policySha256);
+    }
+
+    /** Hash of the settings the reward model of {@code task} depends on, the policy aside. */
     public String rewardModelKey(String task) {
         return hash(String.format(Locale.ROOT, "v%d|reward|%s|%s|steps=%d|batch=%d|pairs=%d|heldout=%d|tau=%s|seed=%d",
                 ARTIFACT_VERSION, modelSize, task, rmSteps, rmBatchSize, rmTrainPairs, rmHeldOutPairs,

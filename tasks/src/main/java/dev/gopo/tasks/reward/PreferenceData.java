@@ -30,6 +30,16 @@ public record PreferenceData(List<PreferencePair> train, List<PreferencePair> he
      * @param seed         seed of prompts, candidates and labels
      */
     public static PreferenceData build(Task task, int trainPairs, int heldOutPairs, double temperature, long seed) {
+        return build(task, trainPairs, heldOutPairs, temperature, seed, null, 0.0);
+    }
+
+    /**
+     * As {@link #build(Task, int, int, double, long)}, with a share {@code onPolicyShare} of the
+     * pairs (training and held-out alike) drawn from groups of {@code policySamples}; see
+     * {@link PreferenceSampler}.
+     */
+    public static PreferenceData build(Task task, int trainPairs, int heldOutPairs, double temperature, long seed,
+                                       PolicySamples policySamples, double onPolicyShare) {
         if (trainPairs < 1 || heldOutPairs < 1) {
             throw new IllegalArgumentException("trainPairs and heldOutPairs must be >= 1, got " + trainPairs + " and "
                     + heldOutPairs);
@@ -41,10 +51,11 @@ public record PreferenceData(List<PreferencePair> train, List<PreferencePair> he
         }
         int perTrain = (trainPairs + trainPrompts.size() - 1) / trainPrompts.size();
         int perHeldOut = (heldOutPairs + heldOutPrompts.size() - 1) / heldOutPrompts.size();
-        List<PreferencePair> train = new PreferenceSampler(task, new PreferenceConfig(perTrain, temperature, seed * 3 + 1))
-                .sample(trainPrompts);
+        List<PreferencePair> train = new PreferenceSampler(task, new PreferenceConfig(perTrain, temperature, seed * 3 + 1),
+                policySamples, onPolicyShare).sample(trainPrompts);
         List<PreferencePair> heldOut = new PreferenceSampler(task,
-                new PreferenceConfig(perHeldOut, temperature, seed * 3 + 2)).sample(heldOutPrompts);
+                new PreferenceConfig(perHeldOut, temperature, seed * 3 + 2), policySamples, onPolicyShare)
+                .sample(heldOutPrompts);
         return new PreferenceData(train, heldOut);
     }
 }
