@@ -19,8 +19,13 @@ final class CompletionGroup {
         return promptId + "@" + topic + "-" + partition + "-" + offset;
     }
 
+    /**
+     * @param policyStep  learner optimiser step of the weights that sampled the group (0 for the reference policy)
+     * @param temperature sampling temperature; the samples' log-probs are those of the distribution it defines (after top-k/top-p)
+     */
     static List<Completion> build(String groupId, String promptId, String task, int[] promptTokens, List<SampledCompletion> samples,
-                                  double[] rewards, long policyVersion, String generatorId, Tokenizer tokenizer) {
+                                  double[] rewards, long policyVersion, long policyStep, double temperature, String generatorId,
+                                  Tokenizer tokenizer) {
         List<Integer> prompt = new ArrayList<>(promptTokens.length);
         for (int t : promptTokens) {
             prompt.add(t);
@@ -41,7 +46,8 @@ final class CompletionGroup {
                     .setGroupId(groupId).setPromptId(promptId).setTask(task)
                     .setIndex(i).setGroupSize(samples.size())
                     .setPromptTokenIds(prompt).setTokenIds(tokens).setBehaviourLogProbs(logProbs)
-                    .setPolicyVersion(policyVersion).setGeneratorId(generatorId)
+                    .setPolicyVersion(policyVersion).setPolicyStep(policyStep).setTemperature(temperature)
+                    .setGeneratorId(generatorId)
                     .setText(tokenizer.decode(ids))
                     .setReward(rewards == null ? null : rewards[i])
                     .setSampledAtMs(now)

@@ -29,10 +29,13 @@ final class CurrentPolicy implements AutoCloseable {
 
     private PolicyModel model;
     private long version;
+    private long step;
 
-    CurrentPolicy(PolicyModel initial, long version) {
+    /** The policy sampled with before any announcement: the reference policy is version 0, step 0. */
+    CurrentPolicy(PolicyModel initial, long version, long step) {
         this.model = initial;
         this.version = version;
+        this.step = step;
     }
 
     PolicyModel model() {
@@ -41,6 +44,11 @@ final class CurrentPolicy implements AutoCloseable {
 
     long version() {
         return version;
+    }
+
+    /** Learner optimiser step that produced the current weights (from the announcement), recorded on every completion. */
+    long step() {
+        return step;
     }
 
     /** Loads and verifies the announced weights, then swaps. No-op for a version not newer than the current one. */
@@ -69,6 +77,7 @@ final class CurrentPolicy implements AutoCloseable {
         PolicyModel old = model;
         model = next;
         version = announced.getVersion();
+        step = announced.getStep();
         old.close();
         log.info("hot-swapped to policy version {} (step {}, sha256 {}…)", version, announced.getStep(), announced.getSha256().substring(0, 12));
         return true;

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The generator loop: one member of a consumer group on {@code prompts}; for each prompt it samples
- * G completions with the current policy (KV cache), records behaviour log-probs, policy version
- * and its id, optionally scores them inline, and publishes them keyed by group id.
+ * G completions with the current policy (KV cache), records behaviour log-probs (of the distribution
+ * actually sampled), policy version and optimiser step, sampling temperature and its id, optionally scores them inline, and publishes them keyed by group id.
  *
  * <p>Delivery: the prompt's offset is committed only after its completions are acknowledged, so a
  * crash re-samples the prompt; the group id is derived from the prompt's coordinates, so the ranker
@@ -72,7 +72,7 @@ public final class Generator implements PollingWorker {
         this.promptDecoder = new RecordDecoder<>(topics.prompts().valueSerde().deserializer());
         this.versionDecoder = new RecordDecoder<>(topics.policyVersions().valueSerde().deserializer());
         PolicyModel initial = PolicyModel.load(config.initPolicyDir());
-        this.policy = new CurrentPolicy(initial, 0);
+        this.policy = new CurrentPolicy(initial, 0, 0);
         InlineRewards loaded = null;
         try {
             loaded = config.rewardMode() == RewardMode.INLINE ? new InlineRewards(config.rewardModels()) : null;
@@ -251,7 +251,7 @@ public final class Generator implements PollingWorker {
         }
         String groupId = CompletionGroup.groupId(prompt.getPromptId(), record.topic(), record.partition(), record.offset());
         for (Completion c : CompletionGroup.build(groupId, prompt.getPromptId(), prompt.getTask(), promptTokens, samples, scores,
-                policy.version(), config.generatorId(), model.tokenizer())) {
+                policy.version(), policy.step(), sampling.temperature(), config.generatorId(), model.tokenizer())) {
             publisher.send(topics.completions(), groupId, c);
         }
         groups++;

@@ -46,6 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The generator on a real broker + registry, with a tiny policy and tiny reward models. */
 class GeneratorIT {
+    /** Not 1.0 (the schema default), so the test sees the generator write it. */
+    private static final double SAMPLING_TEMPERATURE = 0.9;
+
     private static final int G = 4;
 
     @TempDir
@@ -77,7 +80,7 @@ class GeneratorIT {
     }
 
     private GeneratorConfig config(String id, long maxGroupsPerVersion, long maxPrompts, int idleSeconds) {
-        return new GeneratorConfig(id, "gens", G, new SamplingConfig(1.0, 0, 1.0, 24, 5), RewardMode.INLINE, policyV0, rewardModels,
+        return new GeneratorConfig(id, "gens", G, new SamplingConfig(SAMPLING_TEMPERATURE, 0, 1.0, 24, 5), RewardMode.INLINE, policyV0, rewardModels,
                 maxGroupsPerVersion, maxPrompts, Duration.ofSeconds(idleSeconds));
     }
 
@@ -130,6 +133,8 @@ class GeneratorIT {
                 assertThat(comp.getTokenIds()).isNotEmpty().hasSameSizeAs(comp.getBehaviourLogProbs());
                 assertThat(comp.getBehaviourLogProbs()).allSatisfy(lp -> assertThat(lp).isFinite().isLessThanOrEqualTo(0f));
                 assertThat(comp.getPolicyVersion()).isZero();
+                assertThat(comp.getPolicyStep()).as("the reference policy is step 0").isZero();
+                assertThat(comp.getTemperature()).isEqualTo(SAMPLING_TEMPERATURE);
                 assertThat(comp.getGeneratorId()).isEqualTo("gen-a");
                 assertThat(comp.getReward()).isNotNull().isFinite();
                 assertThat(comp.getPromptTokenIds().get(0)).isEqualTo(Tokenizer.BOS);
@@ -219,6 +224,8 @@ class GeneratorIT {
         List<Completion> completions = read(c.topicNames().completions(), c.topics().completions().valueSerde().deserializer(), 4 * G);
         assertThat(completions.stream().filter(x -> x.getPolicyVersion() == 0).count()).isEqualTo(2L * G);
         assertThat(completions.stream().filter(x -> x.getPolicyVersion() == 1).count()).isEqualTo(2L * G);
+        // the optimiser step travels with the version it was announced with (version(v) says step 10 v)
+        assertThat(completions).allSatisfy(x -> assertThat(x.getPolicyStep()).isEqualTo(x.getPolicyVersion() * 10));
     }
 
     private static PolicyVersion version(long v, Path dir, String sha) {

@@ -57,7 +57,7 @@ final class PipelineRun {
 
     /** Settings of one run. */
     record Settings(Path workDir, Path cacheDir, PrepareSettings prepare, int steps, int groupsPerStep, int groupSize,
-                    int checkpointEvery, int generators, List<Estimator> estimators, double lr, double beta, long maxPolicyLag,
+                    int checkpointEvery, int generators, List<Estimator> estimators, double lr, double beta, long maxStalenessSteps, long maxPolicyLag,
                     int evalPrompts, long seed) {
         Settings {
             if (steps < 1 || groupsPerStep < 1 || checkpointEvery < 1 || generators < 1 || evalPrompts < 1) {
@@ -132,7 +132,8 @@ final class PipelineRun {
             String suffix = trainOn.topicSuffix();
             TrainerConfig trainer = new TrainerConfig(new LossConfig(0.2, 0.2, settings.beta()),
                     new AdamWConfig(settings.lr(), Math.min(10, settings.steps() / 2), 0.9, 0.999, 1e-8, 0.0, 1.0), 1.0);
-            LearnerConfig learnerConfig = new LearnerConfig("learner-0", suffix, settings.groupsPerStep(), settings.maxPolicyLag(),
+            LearnerConfig learnerConfig = new LearnerConfig("learner-0", suffix, settings.groupsPerStep(), settings.maxStalenessSteps(),
+                    settings.maxPolicyLag(),
                     settings.checkpointEvery(), false, settings.workDir().resolve("learner"), prepared.referencePolicyDir(),
                     trainer, settings.steps(), Duration.ZERO);
             EvaluatorConfig evaluatorConfig = new EvaluatorConfig("evaluator-0", tasks.stream().map(Task::name).toList(),

@@ -1,5 +1,6 @@
 package dev.gopo.launcher;
 
+import dev.gopo.learner.LearnerConfig;
 import dev.gopo.ranker.advantage.Estimator;
 import dev.gopo.tasks.ModelSize;
 import dev.gopo.tasks.PrepareSettings;
@@ -56,8 +57,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--beta", defaultValue = "0.04", description = "KL weight. Default: ${DEFAULT-VALUE}")
     double beta;
 
-    @Option(names = "--max-policy-lag", defaultValue = "3", description = "Learner staleness bound in policy versions. Default: ${DEFAULT-VALUE}")
-    long maxPolicyLag;
+    @Option(names = "--max-staleness-steps", defaultValue = "15", paramLabel = "STEPS",
+            description = {"Learner staleness bound in optimiser steps: groups sampled by weights more than this many learner steps",
+                    "old are dropped. Generators get new weights every --checkpoint-every steps, so keep it >= --checkpoint-every.",
+                    "Default: ${DEFAULT-VALUE}"})
+    long maxStalenessSteps;
+
+    @Option(names = "--max-policy-lag", paramLabel = "VERSIONS",
+            description = "Optional extra learner bound in announced policy versions (coarse: versions come only at checkpoints). Default: off")
+    Long maxPolicyLag;
 
     @Option(names = "--eval-prompts", defaultValue = "32", description = "Held-out prompts per task and version for the evaluator. Default: ${DEFAULT-VALUE}")
     int evalPrompts;
@@ -69,7 +77,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrepareSettings prepare = PrepareSettings.defaults().withModelSize(modelSize).withSteps(sftSteps, rmSteps).withSeed(seed);
         PipelineRun.Settings settings = new PipelineRun.Settings(workDir, cacheDir, prepare, steps, groupsPerStep, groupSize,
-                checkpointEvery, generators, estimators, lr, beta, maxPolicyLag, evalPrompts, seed);
+                checkpointEvery, generators, estimators, lr, beta, maxStalenessSteps,
+                maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, evalPrompts, seed);
         return new PipelineRun(settings, new PrintWriter(System.out, true)).run();
     }
 }

@@ -37,7 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The learner loop: consume advantage groups, drop stale ones, make one clipped policy update per
+ * The learner loop: consume advantage groups, drop stale ones (in optimiser steps), reject groups that
+ * claim a future policy or another sampling temperature ({@link GroupAdmission}), make one clipped policy update per
  * {@code groupsPerStep} groups, publish metrics, checkpoint and announce policy versions.
  *
  * <p>Position handling (ADR 0003): the consumer's position is owned by the checkpoint. At start-up
@@ -60,6 +61,7 @@ public final class Learner implements PollingWorker {
     private final PolicyAnnouncer announcer;
     private final PolicyTrainer trainer;
     private final StepAssembler assembler;
+    private final GroupAdmission admission;
     private final RecordDecoder<AdvantageGroup> decoder;
 
     private long policyVersion;
@@ -69,6 +71,8 @@ public final class Learner implements PollingWorker {
     private final List<String> groupsSinceCheckpoint = new ArrayList<>();
     private long stepsSinceCheckpoint;
     private long staleDropped;
+    private long futureRejected;
+    private long temperatureRejected;
     private long skippedSteps;
     private long recomputedSteps;
     private int nonFiniteInARow;
@@ -80,7 +84,13 @@ public final class Learner implements PollingWorker {
         this.topics = cluster.topics();
         this.input = topics.advantages(config.advantagesTopic().isEmpty() ? null : config.advantagesTopic());
         this.checkpoints = new CheckpointStore(config.checkpointDir(), 2);
-        this.assembler = new StepAssembler(config.groupsPerStep(), config.maxPolicyLag());
+        this.assembler = new StepAssembler(config.groupsPerStep());
+        this.admission = new GroupAdmission(config.maxStalenessSteps(), config.maxPolicyLag(), config.trainer().temperature());
+        if (!config.announceEveryStep() && config.maxStalenessSteps() < config.checkpointEvery() - 1) {
+            log.warn("--max-staleness-steps {} is below --checkpoint-every {} - 1: generators get new weights only at checkpoints, "
+                    + "so most groups will be dropped as stale; raise it or use --announce-every-step",
+                    config.maxStalenessSteps(), config.checkpointEvery());
+        }
         this.decoder = new RecordDecoder<>(input.valueSerde().deserializer());
         Optional<Checkpoint> latest = checkpoints.latest();
         if (latest.isPresent()) {
@@ -118,6 +128,16 @@ public final class Learner implements PollingWorker {
         return staleDropped;
     }
 
+    /** Groups dead-lettered because a completion claimed a version or step this learner has not reached. */
+    public long futureRejected() {
+        return futureRejected;
+    }
+
+    /** Groups dead-lettered because they were sampled at another temperature than the learner's. */
+    public long temperatureRejected() {
+        return temperatureRejected;
+    }
+
     /** Runs until {@code stop} is set, {@code maxSteps} is reached or the idle timeout passes; then checkpoints. */
     public void run(AtomicBoolean stop) throws IOException {
         KafkaClients.ensureTopics(cluster, List.of(input.name(), topics.names().metrics(), topics.names().deadLetters()), 4);
@@ -151,8 +171,9 @@ public final class Learner implements PollingWorker {
             }
         }
         publisher.flush();
-        log.info("learner stopped at step {}, policy version {}; {} stale groups dropped, {} steps recomputed, {} non-finite steps "
-                + "skipped, {} dead letters", trainer.steps(), policyVersion, staleDropped, recomputedSteps, skippedSteps,
+        log.info("learner stopped at step {}, policy version {}; {} stale groups dropped, {} future-claiming and {} "
+                + "temperature-mismatched groups rejected, {} steps recomputed, {} non-finite steps skipped, {} dead letters",
+                trainer.steps(), policyVersion, staleDropped, futureRejected, temperatureRejected, recomputedSteps, skippedSteps,
                 publisher.deadLetterCount());
     }
 
@@ -174,11 +195,15 @@ public final class Learner implements PollingWorker {
             publisher.deadLetter(record, DeadLetterReason.INCONSISTENT_RECORD, "advantage group " + group.getGroupId() + " has no completions");
             return;
         }
-        if (assembler.isStale(group, policyVersion)) {
-            staleDropped++;
-            publisher.deadLetter(record, DeadLetterReason.STALE_POLICY, "group " + group.getGroupId() + " is "
-                    + StepAssembler.lag(group, policyVersion) + " policy versions old (current " + policyVersion
-                    + ", --max-policy-lag " + config.maxPolicyLag() + ")");
+        Optional<GroupAdmission.Refusal> refusal = admission.check(group, trainer.steps(), policyVersion);
+        if (refusal.isPresent()) {
+            switch (refusal.get().reason()) {
+                case STALE_POLICY -> staleDropped++;
+                case FUTURE_POLICY -> futureRejected++;
+                case TEMPERATURE_MISMATCH -> temperatureRejected++;
+                default -> throw new IllegalStateException("unexpected admission refusal " + refusal.get().reason());
+            }
+            publisher.deadLetter(record, refusal.get().reason(), refusal.get().detail());
             return;
         }
         List<TrainingSequence> check;
@@ -199,7 +224,9 @@ public final class Learner implements PollingWorker {
 
     private void train(List<Accepted> step) throws IOException {
         List<AdvantageGroup> groups = step.stream().map(Accepted::group).toList();
-        List<Long> lags = groups.stream().map(g -> StepAssembler.lag(g, policyVersion)).toList();
+        // the lag of the weights this step updates (trainer.steps() updates so far), measured before the update
+        List<Long> stepLags = groups.stream().map(g -> GroupAdmission.stepLag(g, trainer.steps())).toList();
+        List<Long> versionLags = groups.stream().map(g -> GroupAdmission.versionLag(g, policyVersion)).toList();
         StepResult result;
         try {
             result = trainer.step(StepAssembler.sequences(groups));
@@ -224,13 +251,15 @@ public final class Learner implements PollingWorker {
             policyVersion++;
             announcer.announce(policyVersion, result.step(), announcer.save(trainer.policy(), policyVersion));
         }
-        Map<String, Double> metrics = StepMetrics.of(result, lags, staleDropped, recomputedSteps, skippedSteps, publisher.deadLetterCount(),
-                wallSeconds, groups.size());
+        Map<String, Double> metrics = StepMetrics.of(result, stepLags, versionLags, staleDropped, futureRejected, temperatureRejected,
+                recomputedSteps, skippedSteps, publisher.deadLetterCount(), wallSeconds, groups.size());
         publisher.send(topics.metrics(), config.learnerId(), TrainingMetrics.newBuilder().setLearnerId(config.learnerId())
                 .setStep(result.step()).setPolicyVersion(policyVersion).setMetrics(metrics).setTimestampMs(System.currentTimeMillis()).build());
-        log.info(String.format("step %d: loss/policy %.4f loss/kl %.5f ratio/mean %.4f clip %.3f grad/norm %.3f lag %.1f tokens/s %.0f (%d ms)",
+        log.info(String.format("step %d: loss/policy %.4f loss/kl %.5f ratio/mean %.4f clip %.3f grad/norm %.3f lag %.1f steps "
+                        + "(max %.0f) tokens/s %.0f (%d ms)",
                 result.step(), result.policyLoss(), result.kl(), result.ratioMean(), result.clipFraction(), result.gradNorm(),
-                metrics.get("lag/policy_versions"), metrics.get("throughput/tokens_per_s"), result.stepMillis()));
+                metrics.get("lag/optimizer_steps"), metrics.get("lag/optimizer_steps_max"), metrics.get("throughput/tokens_per_s"),
+                result.stepMillis()));
         if (stepsSinceCheckpoint >= config.checkpointEvery()) {
             checkpoint(null);
         }

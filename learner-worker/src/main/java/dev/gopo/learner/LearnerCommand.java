@@ -37,8 +37,16 @@ public final class LearnerCommand implements Callable<Integer> {
     @Option(names = "--groups-per-step", defaultValue = "8", description = "Prompts (groups) per optimisation step (paper: 128). Default: ${DEFAULT-VALUE}")
     int groupsPerStep;
 
-    @Option(names = "--max-policy-lag", defaultValue = "4", description = "Drop groups sampled more than this many versions ago. Default: ${DEFAULT-VALUE}")
-    long maxPolicyLag;
+    @Option(names = "--max-staleness-steps", defaultValue = "10", paramLabel = "STEPS",
+            description = {"Drop groups sampled by weights more than this many learner optimiser steps old (current step minus the",
+                    "completions' policyStep; 0 = strictly on-policy). Generators only get weights at announcements, so keep it",
+                    ">= --checkpoint-every - 1 unless --announce-every-step. Default: ${DEFAULT-VALUE}"})
+    long maxStalenessSteps;
+
+    @Option(names = "--max-policy-lag", paramLabel = "VERSIONS",
+            description = {"Optional extra bound: also drop groups sampled more than this many announced policy versions ago.",
+                    "Versions come only at checkpoints, so this is coarse; prefer --max-staleness-steps. Default: off"})
+    Long maxPolicyLag;
 
     @Option(names = "--checkpoint-every", defaultValue = "5", description = "Checkpoint every N steps. Default: ${DEFAULT-VALUE}")
     int checkpointEvery;
@@ -64,7 +72,7 @@ public final class LearnerCommand implements Callable<Integer> {
     @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "Global gradient-norm clip. Default: ${DEFAULT-VALUE}")
     double maxGradNorm;
 
-    @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature of the generators (log-probs must match). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature of the generators; groups sampled at another are dead-lettered (TEMPERATURE_MISMATCH). Default: ${DEFAULT-VALUE}")
     double temperature;
 
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in total (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}")
@@ -79,7 +87,8 @@ public final class LearnerCommand implements Callable<Integer> {
         TrainerConfig trainer = new TrainerConfig(new LossConfig(epsLow, epsHigh, beta),
                 new AdamWConfig(lr, warmupSteps, defaults.beta1(), defaults.beta2(), defaults.eps(), defaults.weightDecay(), maxGradNorm),
                 temperature);
-        return new LearnerConfig(learnerId, advantagesTopic, groupsPerStep, maxPolicyLag, checkpointEvery, announceEveryStep,
+        return new LearnerConfig(learnerId, advantagesTopic, groupsPerStep, maxStalenessSteps,
+                maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, checkpointEvery, announceEveryStep,
                 workDir, initPolicy, trainer, maxSteps, Duration.ofSeconds(idleTimeoutSeconds));
     }
 

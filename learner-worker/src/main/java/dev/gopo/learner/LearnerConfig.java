@@ -12,7 +12,10 @@ import java.util.Objects;
  * @param advantagesTopic    suffix of the advantages topic to train on (empty = the default GOPO topic,
  *                           e.g. {@code grpo} for {@code advantages.grpo} in an ablation)
  * @param groupsPerStep      prompts (groups) per optimisation step (paper: 128; CPU default 8)
- * @param maxPolicyLag       groups whose oldest completion is more than this many policy versions old are dropped
+ * @param maxStalenessSteps  groups whose oldest completion was sampled by weights more than this many learner
+ *                           optimiser steps old are dropped ({@code currentStep - min policyStep})
+ * @param maxPolicyLag       optional extra bound in announced policy versions ({@link #NO_VERSION_BOUND} = off, the
+ *                           default): versions come only at checkpoints, so prefer {@code maxStalenessSteps}
  * @param checkpointEvery    save weights + optimizer state + offsets every N steps
  * @param announceEveryStep  announce a policy version after every step (true) or after every checkpoint (false)
  * @param workDir            where checkpoints ({@code checkpoints/}) and announced weights ({@code policies/}) go
@@ -21,9 +24,12 @@ import java.util.Objects;
  * @param maxSteps           stop after this many steps in total (0 = run until stopped)
  * @param idleTimeout        stop when no advantage group arrives for this long (zero = never)
  */
-public record LearnerConfig(String learnerId, String advantagesTopic, int groupsPerStep, long maxPolicyLag,
+public record LearnerConfig(String learnerId, String advantagesTopic, int groupsPerStep, long maxStalenessSteps, long maxPolicyLag,
                             int checkpointEvery, boolean announceEveryStep, Path workDir, Path initPolicyDir,
                             TrainerConfig trainer, long maxSteps, Duration idleTimeout) {
+    /** {@code maxPolicyLag} value that turns the version bound off. */
+    public static final long NO_VERSION_BOUND = Long.MAX_VALUE;
+
     public LearnerConfig {
         if (learnerId == null || !learnerId.matches("[a-zA-Z0-9._-]+")) {
             throw new IllegalArgumentException("--learner-id '" + learnerId + "' must be letters, digits, '.', '_' or '-'");
@@ -32,8 +38,13 @@ public record LearnerConfig(String learnerId, String advantagesTopic, int groups
         if (groupsPerStep < 1) {
             throw new IllegalArgumentException("--groups-per-step must be >= 1, got " + groupsPerStep);
         }
+        if (maxStalenessSteps < 0) {
+            throw new IllegalArgumentException("--max-staleness-steps must be >= 0 optimiser steps (0 = strictly on-policy), got "
+                    + maxStalenessSteps);
+        }
         if (maxPolicyLag < 0) {
-            throw new IllegalArgumentException("--max-policy-lag must be >= 0 (0 = strictly on-policy), got " + maxPolicyLag);
+            throw new IllegalArgumentException("--max-policy-lag must be >= 0 versions (leave it out to bound staleness by "
+                    + "--max-staleness-steps only), got " + maxPolicyLag);
         }
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 1 step, got " + checkpointEvery);

@@ -9,18 +9,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Collects advantage groups into optimisation steps of {@code groupsPerStep} groups and enforces
- * the staleness bound.
- *
- * <p>A group's lag is {@code currentVersion - min_i policyVersion_i} over its completions: how many
- * policy versions old its oldest sample is. In an asynchronous pipeline the ratio
- * {@code exp(logp_theta - logp_behaviour)} is an importance weight, which is only trustworthy while
- * the behaviour policy is close to the current one, so groups with lag above {@code maxPolicyLag}
- * are rejected (and counted) instead of trained on.
+ * Collects admitted advantage groups (see {@link GroupAdmission} for the staleness, future and
+ * temperature checks) into optimisation steps of {@code groupsPerStep} groups.
  */
 public final class StepAssembler {
     private final int groupsPerStep;
-    private final long maxPolicyLag;
     private final List<Accepted> pending = new ArrayList<>();
 
     /**
@@ -29,28 +22,14 @@ public final class StepAssembler {
      */
     public record Accepted(AdvantageGroup group, ConsumerRecord<String, byte[]> record) {}
 
-    public StepAssembler(int groupsPerStep, long maxPolicyLag) {
+    public StepAssembler(int groupsPerStep) {
         if (groupsPerStep < 1) {
             throw new IllegalArgumentException("groupsPerStep must be >= 1, got " + groupsPerStep);
         }
-        if (maxPolicyLag < 0) {
-            throw new IllegalArgumentException("maxPolicyLag must be >= 0, got " + maxPolicyLag);
-        }
         this.groupsPerStep = groupsPerStep;
-        this.maxPolicyLag = maxPolicyLag;
     }
 
-    /** Lag of a group against the current policy version. */
-    public static long lag(AdvantageGroup group, long currentVersion) {
-        long oldest = group.getCompletions().stream().mapToLong(ScoredCompletion::getPolicyVersion).min().orElse(currentVersion);
-        return Math.max(0, currentVersion - oldest);
-    }
-
-    public boolean isStale(AdvantageGroup group, long currentVersion) {
-        return lag(group, currentVersion) > maxPolicyLag;
-    }
-
-    /** Adds an accepted (not stale) group; returns the step's groups once {@code groupsPerStep} are pending. */
+    /** Adds an admitted group; returns the step's groups once {@code groupsPerStep} are pending. */
     public Optional<List<Accepted>> add(AdvantageGroup group, ConsumerRecord<String, byte[]> record) {
         pending.add(new Accepted(group, record));
         if (pending.size() < groupsPerStep) {

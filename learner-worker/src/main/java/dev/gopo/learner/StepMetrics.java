@@ -12,8 +12,13 @@ final class StepMetrics {
     private StepMetrics() {
     }
 
-    static Map<String, Double> of(StepResult r, List<Long> lags, long staleDropped, long recomputedSteps, long skippedSteps,
-                                  long deadLetters, double wallSeconds, int groups) {
+    /**
+     * @param stepLags    per group, optimiser steps between its oldest sampling weights and the step's weights
+     * @param versionLags per group, the same in announced policy versions (kept for readers of the older metric)
+     */
+    static Map<String, Double> of(StepResult r, List<Long> stepLags, List<Long> versionLags, long staleDropped, long futureRejected,
+                                  long temperatureRejected, long recomputedSteps, long skippedSteps, long deadLetters, double wallSeconds,
+                                  int groups) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss/total", r.loss());
         m.put("loss/policy", r.policyLoss());
@@ -26,9 +31,13 @@ final class StepMetrics {
         m.put("train/groups", (double) groups);
         m.put("time/step_ms", (double) r.stepMillis());
         m.put("throughput/tokens_per_s", wallSeconds > 0 ? r.tokens() / wallSeconds : 0.0);
-        m.put("lag/policy_versions", lags.stream().mapToLong(Long::longValue).average().orElse(0));
-        m.put("lag/policy_versions_max", (double) lags.stream().mapToLong(Long::longValue).max().orElse(0));
+        m.put("lag/optimizer_steps", stepLags.stream().mapToLong(Long::longValue).average().orElse(0));
+        m.put("lag/optimizer_steps_max", (double) stepLags.stream().mapToLong(Long::longValue).max().orElse(0));
+        m.put("lag/policy_versions", versionLags.stream().mapToLong(Long::longValue).average().orElse(0));
+        m.put("lag/policy_versions_max", (double) versionLags.stream().mapToLong(Long::longValue).max().orElse(0));
         m.put("stale/dropped_groups", (double) staleDropped);
+        m.put("rejected/future_policy", (double) futureRejected);
+        m.put("rejected/temperature_mismatch", (double) temperatureRejected);
         m.put("steps/recomputed", (double) recomputedSteps);
         m.put("steps/skipped_non_finite", (double) skippedSteps);
         m.put("dead_letters/total", (double) deadLetters);

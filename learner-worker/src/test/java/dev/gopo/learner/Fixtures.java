@@ -33,6 +33,11 @@ final class Fixtures {
      * of -200 (a probability no sampler records) makes the importance ratio overflow float32.
      */
     static AdvantageGroup group(String id, int g, long policyVersion, long seed, float logProbFloor) {
+        return group(id, g, policyVersion, 0, 1.0, seed, logProbFloor);
+    }
+
+    /** A group whose completions were all sampled by weights of {@code policyStep} (version {@code policyVersion}) at {@code temperature}. */
+    static AdvantageGroup group(String id, int g, long policyVersion, long policyStep, double temperature, long seed, float logProbFloor) {
         Random random = new Random(seed);
         List<ScoredCompletion> completions = new ArrayList<>();
         for (int i = 0; i < g; i++) {
@@ -46,7 +51,7 @@ final class Fixtures {
             tokens.set(len - 1, Tokenizer.EOS);
             double advantage = 2.0 - 4.0 * i / (g - 1);
             completions.add(ScoredCompletion.newBuilder().setIndex(i).setTokenIds(tokens).setBehaviourLogProbs(logProbs)
-                    .setPolicyVersion(policyVersion).setGeneratorId("gen-test").setReward(g - i).setRank(i + 1.0)
+                    .setPolicyVersion(policyVersion).setPolicyStep(policyStep).setTemperature(temperature).setGeneratorId("gen-test").setReward(g - i).setRank(i + 1.0)
                     .setAdvantage(advantage).build());
         }
         return AdvantageGroup.newBuilder().setGroupId(id).setPromptId("p-" + id).setTask("fixture").setEstimator("GOPO")

@@ -19,6 +19,11 @@ class LearnerConfigTest {
         assertThat(config.groupsPerStep()).isEqualTo(8);
         assertThat(config.trainer().loss().beta()).isEqualTo(0.04);
         assertThat(config.checkpointDir().toString()).endsWith("checkpoints");
+        assertThat(config.maxStalenessSteps()).isEqualTo(10);
+        assertThat(config.maxPolicyLag()).as("the version bound is off unless asked for").isEqualTo(LearnerConfig.NO_VERSION_BOUND);
+        assertThat(parse("--init-policy", "/tmp/p", "--max-policy-lag", "3", "--max-staleness-steps", "7"))
+                .satisfies(c -> assertThat(c.maxPolicyLag()).isEqualTo(3))
+                .satisfies(c -> assertThat(c.maxStalenessSteps()).isEqualTo(7));
     }
 
     @Test
@@ -26,6 +31,7 @@ class LearnerConfigTest {
         assertThatThrownBy(() -> parse()).hasMessageContaining("--init-policy is required");
         assertThatThrownBy(() -> parse("--init-policy", "p", "--groups-per-step", "0")).hasMessageContaining("--groups-per-step");
         assertThatThrownBy(() -> parse("--init-policy", "p", "--max-policy-lag", "-1")).hasMessageContaining("--max-policy-lag");
+        assertThatThrownBy(() -> parse("--init-policy", "p", "--max-staleness-steps", "-1")).hasMessageContaining("--max-staleness-steps");
         assertThatThrownBy(() -> parse("--init-policy", "p", "--learner-id", "a b")).hasMessageContaining("--learner-id");
         assertThatThrownBy(() -> parse("--init-policy", "p", "--temperature", "0")).hasMessageContaining("temperature");
         assertThatThrownBy(() -> parse("--init-policy", "p", "--lr", "-1")).isInstanceOf(IllegalArgumentException.class);

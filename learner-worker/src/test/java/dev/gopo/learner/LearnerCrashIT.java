@@ -97,6 +97,7 @@ class LearnerCrashIT {
                 "--work-dir", work.toString(),
                 "--groups-per-step", "2",
                 "--checkpoint-every", "3",
+                "--max-staleness-steps", "1000",
                 "--max-policy-lag", "1000",
                 "--lr", "1e-3",
                 "--idle-timeout", "5"));

@@ -21,8 +21,13 @@ final class LearnerHarness {
     final ClusterConfig cluster;
 
     LearnerHarness(String name) {
+        this(name, 2);
+    }
+
+    /** With one partition the learner reads the groups in the order they were produced. */
+    LearnerHarness(String name, int partitions) {
         cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames(TestInfra.uniquePrefix(name)));
-        infra.createTopics(List.of(cluster.topicNames().advantages()), 2);
+        infra.createTopics(List.of(cluster.topicNames().advantages()), partitions);
     }
 
     List<String> produceGroups(int count, int g, long policyVersion) throws Exception {
@@ -43,6 +48,18 @@ final class LearnerHarness {
             producer.flush();
         }
         return ids;
+    }
+
+    /** Produces one fixture group per entry, in order, each with its own id, version, step and temperature. */
+    void produce(List<AdvantageGroup> groups) throws Exception {
+        Topic<String, AdvantageGroup> topic = cluster.topics().advantages();
+        try (KafkaProducer<String, AdvantageGroup> producer = new KafkaProducer<>(infra.producerProps(),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            for (AdvantageGroup group : groups) {
+                producer.send(new ProducerRecord<>(topic.name(), group.getGroupId(), group));
+            }
+            producer.flush();
+        }
     }
 
     <V> List<V> readAll(String topic, Deserializer<V> deserializer, int atLeast, Duration timeout) {

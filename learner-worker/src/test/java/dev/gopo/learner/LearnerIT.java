@@ -26,7 +26,8 @@ class LearnerIT {
     Path tmp;
 
     private LearnerConfig config(Path initPolicy, long maxSteps) {
-        return new LearnerConfig("learner-it", "", 2, 4, 2, false, tmp.resolve("work"), initPolicy,
+        // a loose step bound and the optional version bound: the stale fixture below is 5 versions old
+        return new LearnerConfig("learner-it", "", 2, 1000, 4, 2, false, tmp.resolve("work"), initPolicy,
                 TrainerConfig.defaults(1e-3), maxSteps, Duration.ofSeconds(4));
     }
 
@@ -66,7 +67,8 @@ class LearnerIT {
                 h.cluster.topics().metrics().valueSerde().deserializer(), 4, Duration.ofSeconds(20));
         assertThat(metrics).hasSize(4);
         assertThat(metrics.get(0).getMetrics()).containsKeys("loss/policy", "loss/kl", "ratio/mean", "ratio/clip_fraction",
-                "grad/norm", "lag/policy_versions", "throughput/tokens_per_s");
+                "grad/norm", "lag/policy_versions", "lag/policy_versions_max", "lag/optimizer_steps", "lag/optimizer_steps_max",
+                "throughput/tokens_per_s");
         metrics.forEach(m -> m.getMetrics().values().forEach(v -> assertThat(v).isFinite()));
 
         List<DeadLetter> dead = h.readAll(h.cluster.topicNames().deadLetters(),
@@ -100,7 +102,7 @@ class LearnerIT {
         Path init = Fixtures.tinyPolicy(tmp.resolve("init"));
         List<String> good = h.produceGroups("good", 3, 4, 0, -4.5f);
         List<String> poisoned = h.produceGroups("poisoned", 1, 4, 0, -200f);
-        LearnerConfig oneGroupPerStep = new LearnerConfig("learner-it", "", 1, 4, 2, false, tmp.resolve("work"), init,
+        LearnerConfig oneGroupPerStep = new LearnerConfig("learner-it", "", 1, 1000, LearnerConfig.NO_VERSION_BOUND, 2, false, tmp.resolve("work"), init,
                 TrainerConfig.defaults(1e-3), 0, Duration.ofSeconds(4));
         try (Learner learner = new Learner(oneGroupPerStep, h.cluster)) {
             learner.run(new AtomicBoolean());
@@ -129,7 +131,7 @@ class LearnerIT {
         LearnerHarness h = new LearnerHarness("learner-diverges");
         Path init = Fixtures.tinyPolicy(tmp.resolve("init"));
         h.produceGroups("poisoned", Learner.MAX_NON_FINITE_IN_A_ROW + 2, 4, 0, -200f);
-        LearnerConfig oneGroupPerStep = new LearnerConfig("learner-it", "", 1, 4, 2, false, tmp.resolve("work"), init,
+        LearnerConfig oneGroupPerStep = new LearnerConfig("learner-it", "", 1, 1000, LearnerConfig.NO_VERSION_BOUND, 2, false, tmp.resolve("work"), init,
                 TrainerConfig.defaults(1e-3), 0, Duration.ofSeconds(4));
         try (Learner learner = new Learner(oneGroupPerStep, h.cluster)) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> learner.run(new AtomicBoolean()))

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gopo.avro.AdvantageGroup;
-import dev.gopo.avro.ScoredCompletion;
 import dev.gopo.policy.training.TrainingSequence;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -17,20 +15,8 @@ class StepAssemblerTest {
     }
 
     @Test
-    void lagIsMeasuredFromTheOldestCompletion() {
-        AdvantageGroup g = Fixtures.group("a", 4, 5, 1);
-        List<ScoredCompletion> mixed = new ArrayList<>(g.getCompletions());
-        mixed.set(2, ScoredCompletion.newBuilder(mixed.get(2)).setPolicyVersion(3).build());
-        g.setCompletions(mixed);
-        assertThat(StepAssembler.lag(g, 9)).isEqualTo(6);
-        StepAssembler assembler = new StepAssembler(2, 5);
-        assertThat(assembler.isStale(g, 8)).isFalse();
-        assertThat(assembler.isStale(g, 9)).isTrue();
-    }
-
-    @Test
     void emitsAStepEveryGroupsPerStepGroups() {
-        StepAssembler assembler = new StepAssembler(3, 1);
+        StepAssembler assembler = new StepAssembler(3);
         assertThat(assembler.add(Fixtures.group("a", 2, 0, 1), record("a"))).isEmpty();
         assertThat(assembler.add(Fixtures.group("b", 2, 0, 2), record("b"))).isEmpty();
         assertThat(assembler.add(Fixtures.group("c", 2, 0, 3), record("c"))).hasValueSatisfying(s ->
@@ -57,7 +43,6 @@ class StepAssemblerTest {
 
     @Test
     void badSettingsAreRejected() {
-        assertThatThrownBy(() -> new StepAssembler(0, 1)).hasMessageContaining("groupsPerStep");
-        assertThatThrownBy(() -> new StepAssembler(1, -1)).hasMessageContaining("maxPolicyLag");
+        assertThatThrownBy(() -> new StepAssembler(0)).hasMessageContaining("groupsPerStep");
     }
 }

@@ -24,8 +24,19 @@ public enum DeadLetterReason {
     WEIGHTS_MISSING,
     /** A policy version whose weights do not match the announced SHA-256. */
     WEIGHTS_HASH_MISMATCH,
-    /** A group sampled by a policy more than max-policy-lag versions old. */
+    /**
+     * A group sampled by weights more than --max-staleness-steps learner optimiser steps old (or, when
+     * the learner also sets --max-policy-lag, more than that many announced versions old).
+     */
     STALE_POLICY,
+    /**
+     * A group with a completion that claims a policy version or optimiser step the learner has not
+     * reached: a bad producer, or generators still on versions a restored learner lost. Its staleness
+     * cannot be measured, so it is not trained on.
+     */
+    FUTURE_POLICY,
+    /** A group sampled at a temperature other than the learner's: its behaviour log-probs are of another distribution. */
+    TEMPERATURE_MISMATCH,
     /**
      * A group of a learner step whose loss or gradient norm was NaN or infinite, again when the
      * step was recomputed (e.g. absurd behaviour log-probs); the step was skipped, nothing trained.

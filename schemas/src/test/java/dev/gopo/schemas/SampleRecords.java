@@ -26,7 +26,7 @@ final class SampleRecords {
         return Completion.newBuilder().setGroupId("g-1").setPromptId("p-1").setTask("summarise").setIndex(3).setGroupSize(8)
                 .setPromptTokenIds(List.of(1, 40, 41)).setTokenIds(List.of(50, 51, 2))
                 .setBehaviourLogProbs(List.of(-0.5f, -1.25f, -0.125f)).setPolicyVersion(7L).setGeneratorId("gen-a")
-                .setText("ab").setReward(0.75).setSampledAtMs(12L).build();
+                .setText("ab").setReward(0.75).setSampledAtMs(12L).setPolicyStep(35L).setTemperature(0.7).build();
     }
 
     static Reward reward() {
@@ -35,9 +35,11 @@ final class SampleRecords {
 
     static AdvantageGroup advantageGroup() {
         ScoredCompletion a = ScoredCompletion.newBuilder().setIndex(0).setTokenIds(List.of(5, 2)).setBehaviourLogProbs(List.of(-0.1f, -0.2f))
-                .setPolicyVersion(3L).setGeneratorId("gen-a").setReward(1.0).setRank(1.0).setAdvantage(2.0).build();
+                .setPolicyVersion(3L).setGeneratorId("gen-a").setReward(1.0).setRank(1.0).setAdvantage(2.0)
+                .setPolicyStep(15L).setTemperature(0.7).build();
         ScoredCompletion b = ScoredCompletion.newBuilder().setIndex(1).setTokenIds(List.of(6)).setBehaviourLogProbs(List.of(-0.3f))
-                .setPolicyVersion(4L).setGeneratorId("gen-b").setReward(0.5).setRank(2.0).setAdvantage(-2.0).build();
+                .setPolicyVersion(4L).setGeneratorId("gen-b").setReward(0.5).setRank(2.0).setAdvantage(-2.0)
+                .setPolicyStep(20L).setTemperature(0.7).build();
         return AdvantageGroup.newBuilder().setGroupId("g-1").setPromptId("p-1").setTask("summarise").setEstimator("GOPO")
                 .setGroupSize(2).setPartial(true).setPromptTokenIds(List.of(1, 2, 3)).setCompletions(List.of(a, b))
                 .setLastCompletionAtMs(20L).setEmittedAtMs(21L).build();

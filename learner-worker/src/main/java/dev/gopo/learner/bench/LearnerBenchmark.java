@@ -134,7 +134,7 @@ public final class LearnerBenchmark implements Callable<Integer> {
                 producer.send(new ProducerRecord<>(topic.name(), g.getGroupId(), g));
             }
         }
-        LearnerConfig config = new LearnerConfig("bench-" + size, "", groupsPerStep, Long.MAX_VALUE / 4, checkpointEvery, false,
+        LearnerConfig config = new LearnerConfig("bench-" + size, "", groupsPerStep, Long.MAX_VALUE / 4, LearnerConfig.NO_VERSION_BOUND, checkpointEvery, false,
                 dir.resolve("learner"), init, trainerConfig, steps, Duration.ofSeconds(30));
         try (Learner learner = new Learner(config, cluster)) {
             learner.run(new AtomicBoolean());

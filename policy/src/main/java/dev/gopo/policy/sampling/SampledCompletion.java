@@ -6,10 +6,11 @@ import java.util.Arrays;
  * One sampled completion.
  *
  * @param tokens   completion token ids (prompt excluded); ends with EOS when {@link #endedWithEos()}
- * @param logProbs per token, {@code log_softmax(logits / temperature)[token]} under the FULL
- *                 temperature-scaled distribution, even when top-k/top-p truncated the draw: the
- *                 learner's ratio {@code exp(logp_theta - logp_old)} compares full distributions,
- *                 so the behaviour log-prob must be on the same footing
+ * @param logProbs per token, the log-prob under the distribution the token was drawn from:
+ *                 {@code log_softmax(logits / temperature)[token]}, renormalised over the kept set
+ *                 ({@code - log(kept mass)}) when top-k/top-p truncated the draw. This is the
+ *                 behaviour probability the learner's importance ratio {@code exp(logp_theta - logp_old)}
+ *                 must divide by (see the policy README, "Temperature and log-prob convention")
  */
 public record SampledCompletion(int[] tokens, float[] logProbs, boolean endedWithEos) {
 

@@ -21,9 +21,10 @@ import java.util.SplittableRandom;
  * at EOS (recorded, EOS included) or after {@code maxNewTokens}. Rows that have stopped are still
  * computed (fed PAD) until the whole group stops, but nothing more is recorded for them.
  *
- * <p>Recorded log-probs are {@code log_softmax(logits / temperature)[token]} of the full
- * distribution, the same quantity as {@link PolicyModel#tokenLogProbs}, even when top-k/top-p
- * restricts the draw (see {@link SampledCompletion}).
+ * <p>Recorded log-probs are those of the distribution each token was actually drawn from:
+ * {@code log_softmax(logits / temperature)[token]} (the same quantity as
+ * {@link PolicyModel#tokenLogProbs}) without top-k/top-p, and that minus the log of the kept
+ * probability mass when top-k/top-p truncates the draw (see {@link SampledCompletion}).
  *
  * <p>Randomness: row {@code i} of a group draws from its own {@code SplittableRandom} seeded from
  * {@code (seed, i)}, one uniform per token, so results are repeatable and
@@ -115,9 +116,10 @@ public final class Sampler {
                         next[r] = Tokenizer.PAD;
                         continue;
                     }
-                    int token = selector.select(rows, r, vocab, randoms[r]);
+                    TokenSelector.Selection selection = selector.select(rows, r, vocab, randoms[r]);
+                    int token = selection.token();
                     tokens[r][lengths[r]] = token;
-                    logProbs[r][lengths[r]] = rows[r * vocab + token];
+                    logProbs[r][lengths[r]] = selection.logProb();
                     lengths[r]++;
                     next[r] = token;
                     if (token == Tokenizer.EOS) {

@@ -5,10 +5,23 @@ import java.util.SplittableRandom;
 /**
  * Draws one token id from a row of log-probs by inverse CDF on the CPU (DJL's
  * {@code randomMultinomial} is not supported by the PyTorch engine), optionally restricted to
- * the top-k and/or top-p (nucleus) set. Only the draw is truncated: the caller records the
- * untruncated log-prob of the chosen id.
+ * the top-k and/or top-p (nucleus) set, and reports the log-prob of the token under the
+ * distribution actually drawn from.
+ *
+ * <p>With a kept set {@code K} (top-k, then top-p on the tempered probabilities {@code p}), the
+ * draw is from the renormalised {@code q(t) = p(t) / sum_{j in K} p(j)} for {@code t in K}, so the
+ * behaviour log-prob is {@code log q(t) = log p(t) - log sum_{j in K} p(j)}. Without truncation
+ * {@code q = p} and the row's log-prob is returned unchanged.
  */
 final class TokenSelector {
+
+    /**
+     * The drawn token and its log-prob under the distribution it was drawn from.
+     *
+     * @param token   token id
+     * @param logProb {@code log q(token)}: the tempered log-prob renormalised over the kept set
+     */
+    record Selection(int token, float logProb) {}
 
     private final int topK;
     private final double topP;
@@ -24,11 +37,12 @@ final class TokenSelector {
      * @param vocab    row width
      * @param random   the row's random stream; exactly one {@code nextDouble()} is consumed
      */
-    int select(float[] logProbs, int row, int vocab, SplittableRandom random) {
+    Selection select(float[] logProbs, int row, int vocab, SplittableRandom random) {
         int offset = row * vocab;
         double u = random.nextDouble();
         if (topK == 0 && topP >= 1.0) {
-            return inverseCdf(logProbs, offset, identity(vocab), vocab, u);
+            int token = inverseCdf(logProbs, offset, identity(vocab), vocab, u);
+            return new Selection(token, logProbs[offset + token]);
         }
         Integer[] order = new Integer[vocab];
         for (int i = 0; i < vocab; i++) {
@@ -53,10 +67,14 @@ final class TokenSelector {
             keep = nucleus;
         }
         int[] kept = new int[keep];
+        double keptMass = 0;
         for (int i = 0; i < keep; i++) {
             kept[i] = order[i];
+            keptMass += Math.exp(logProbs[offset + kept[i]]);
         }
-        return inverseCdf(logProbs, offset, kept, keep, u);
+        int token = inverseCdf(logProbs, offset, kept, keep, u);
+        // log q(t) = log p(t) - log(kept mass), in double: the mass may be far below 1 with a small top-k
+        return new Selection(token, (float) (logProbs[offset + token] - Math.log(keptMass)));
     }
 
     /** Smallest candidate whose cumulative (renormalised) probability exceeds {@code u}. */

@@ -31,8 +31,8 @@ class SamplerTest {
 
     @Test
     void kvCacheLogProbsEqualTrainingPathLogProbs() {
-        // Temperature and top-k on purpose: the recorded log-prob must still be the FULL tempered one.
-        SamplingConfig config = new SamplingConfig(0.7, 20, 0.95, 30, 123);
+        // Temperature on purpose, no truncation: the recorded log-prob is the tempered one the learner computes.
+        SamplingConfig config = new SamplingConfig(0.7, 0, 1.0, 30, 123);
         List<SampledCompletion> group = sampler.sampleGroup(model, prompt, 4, config);
         assertThat(group).hasSize(4);
         for (SampledCompletion c : group) {
@@ -46,6 +46,66 @@ class SamplerTest {
                 // so the on-policy importance ratio exp(logp - oldLogp) is 1
                 assertThat(Math.exp(training - recorded[k])).isBetween(1 - 1e-4, 1 + 1e-4);
             }
+        }
+    }
+
+    /**
+     * With top-p the recorded log-prob is that of the renormalised nucleus actually sampled:
+     * {@code log(p_token / kept_mass)}, where p is the full tempered distribution at that position
+     * (read from the training-path logits) and the nucleus is rebuilt by hand from it.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void topPLogProbsAreThoseOfTheRenormalisedNucleus() {
+        double temperature = 0.8;
+        double topP = 0.6;
+        SamplingConfig config = new SamplingConfig(temperature, 0, topP, 12, 77);
+        List<SampledCompletion> group = sampler.sampleGroup(model, prompt, 3, config);
+        int truncatedTokens = 0;
+        for (SampledCompletion c : group) {
+            int[] sequence = TestModels.concat(prompt, c.tokens());
+            double[][] rows = fullDistributions(sequence, temperature);
+            for (int k = 0; k < c.length(); k++) {
+                double[] p = rows[prompt.length - 1 + k];
+                int token = c.tokens()[k];
+                // the nucleus: most likely first (ties by id) until the cumulative mass reaches topP
+                Integer[] order = new Integer[p.length];
+                for (int i = 0; i < p.length; i++) {
+                    order[i] = i;
+                }
+                java.util.Arrays.sort(order, (a, b) -> p[a] != p[b] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
+                double kept = 0;
+                java.util.Set<Integer> nucleus = new java.util.HashSet<>();
+                for (int i = 0; i < order.length && kept < topP; i++) {
+                    kept += p[order[i]];
+                    nucleus.add(order[i]);
+                }
+                assertThat(nucleus).as("token %d drawn from the nucleus", k).contains(token);
+                double expected = Math.log(p[token] / kept);
+                assertThat((double) c.logProbs()[k]).as("token %d", k).isCloseTo(expected, within(2e-4));
+                if (kept < 0.999) {
+                    truncatedTokens++;
+                    assertThat((double) c.logProbs()[k]).isGreaterThan(Math.log(p[token]) + 1e-4);
+                }
+            }
+        }
+        assertThat(truncatedTokens).as("the test exercises real truncation").isPositive();
+    }
+
+    /** The full tempered next-token distribution at every position of a sequence, from the training-path logits. */
+    private static double[][] fullDistributions(int[] sequence, double temperature) {
+        try (ai.djl.ndarray.NDManager step = model.manager().newSubManager()) {
+            ai.djl.ndarray.NDArray tokens = step.create(sequence, new ai.djl.ndarray.types.Shape(1, sequence.length));  // (1, L)
+            ai.djl.ndarray.NDArray logits = model.logits(tokens, null);                                                 // (1, L, V)
+            float[] flat = logits.div((float) temperature).softmax(-1).toFloatArray();
+            int vocab = model.config().vocabSize();
+            double[][] rows = new double[sequence.length][vocab];
+            for (int t = 0; t < sequence.length; t++) {
+                for (int v = 0; v < vocab; v++) {
+                    rows[t][v] = flat[t * vocab + v];
+                }
+            }
+            return rows;
         }
     }
 

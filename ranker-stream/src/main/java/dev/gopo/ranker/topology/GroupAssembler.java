@@ -119,7 +119,7 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
         }
         Double inline = source.usesInline() ? c.getReward() : null;
         store.putCompletion(groupId, state, index, new StoredCompletion(c.getTokenIds(), c.getBehaviourLogProbs(), c.getPolicyVersion(),
-                c.getGeneratorId(), inline));
+                c.getGeneratorId(), inline, c.getPolicyStep(), c.getTemperature()));
         state.observe(timestamp);
         emitOrSave(groupId, state, isNew, now);
     }

@@ -25,6 +25,8 @@ record LoadedGroup(String groupId, int groupSize, boolean partial, StoredPrompt 
                     .setTokenIds(c.getTokenIds())
                     .setBehaviourLogProbs(c.getBehaviourLogProbs())
                     .setPolicyVersion(c.getPolicyVersion())
+                    .setPolicyStep(c.getPolicyStep())
+                    .setTemperature(c.getTemperature())
                     .setGeneratorId(c.getGeneratorId())
                     .setReward(rewards[k])
                     .setRank(advantages.ranks()[k])

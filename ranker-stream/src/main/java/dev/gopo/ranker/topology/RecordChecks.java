@@ -45,6 +45,15 @@ final class RecordChecks {
                         + " has behaviour log-prob " + logProbs.get(t) + " at token " + t + "; log-probs of sampled tokens must be finite");
             }
         }
+        if (!(c.getTemperature() > 0) || Double.isInfinite(c.getTemperature())) {
+            return new Rejection(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.getIndex() + " of group " + c.getGroupId()
+                    + " says it was sampled at temperature " + c.getTemperature() + "; a sampling temperature is a finite number > 0");
+        }
+        if (c.getPolicyStep() < 0 || c.getPolicyVersion() < 0) {
+            return new Rejection(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.getIndex() + " of group " + c.getGroupId()
+                    + " has policy version " + c.getPolicyVersion() + " and policy step " + c.getPolicyStep()
+                    + "; both count from 0 (the reference policy)");
+        }
         Double reward = c.getReward();
         if (config.rewardSource().usesInline() && reward != null && !Double.isFinite(reward)) {
             return new Rejection(DeadLetterReason.NON_FINITE_REWARD, "completion " + c.getIndex() + " of group " + c.getGroupId()

@@ -57,6 +57,8 @@ class RankerTopologyTest {
             assertThat(cs.get(2).getTokenIds()).containsExactly(102, 202);
             assertThat(cs.get(2).getBehaviourLogProbs()).containsExactly(-2.5f, -0.25f);
             assertThat(cs).extracting(ScoredCompletion::getPolicyVersion).containsExactly(3L, 4L, 5L, 6L);
+            assertThat(cs).extracting(ScoredCompletion::getPolicyStep).containsExactly(30L, 31L, 32L, 33L);
+            assertThat(cs).extracting(ScoredCompletion::getTemperature).containsOnly(0.7);
             assertThat(cs).extracting(ScoredCompletion::getGeneratorId).containsExactly("gen-0", "gen-1", "gen-0", "gen-1");
             assertThat(cs).extracting(ScoredCompletion::getReward).containsExactly(0.2, 0.9, 0.5, 0.1);
             // rewards 0.2 0.9 0.5 0.1 -> ranks 3 1 2 4 -> A = 2 - 4 (rank - 1) / 3 = -2/3, 2, 2/3, -2
@@ -319,14 +321,18 @@ class RankerTopologyTest {
             h.completion(null, ok, 3);
             h.completion(Completion.newBuilder(ok).setBehaviourLogProbs(List.of(-0.1f, Float.NaN)).build(), 4);
             h.reward("g15", reward("g15", 0, 1).setGroupId("g16").build(), 5);
+            h.completion(Completion.newBuilder(ok).setTemperature(0.0).build(), 6);
+            h.completion(Completion.newBuilder(ok).setPolicyStep(-1L).build(), 7);
             List<DeadLetter> dls = h.deadLetters();
-            assertThat(dls).extracting(DeadLetter::getReason).containsOnly("INCONSISTENT_RECORD").hasSize(5);
+            assertThat(dls).extracting(DeadLetter::getReason).containsOnly("INCONSISTENT_RECORD").hasSize(7);
+            assertThat(dls.get(5).getDetail()).contains("sampled at temperature 0.0");
+            assertThat(dls.get(6).getDetail()).contains("policy step -1");
             assertThat(dls.get(0).getDetail()).contains("2 token ids but 1 behaviour log-probs");
             assertThat(dls.get(1).getDetail()).contains("key 'other-group' but groupId 'g15'");
             assertThat(dls.get(1).getKey()).isEqualTo("other-group");
             assertThat(dls.get(2).getDetail()).contains("has no key");
             assertThat(dls.get(3).getDetail()).contains("log-prob NaN at token 1");
-            assertThat(h.metrics().deadLettersByReason()).containsEntry("INCONSISTENT_RECORD", 5L);
+            assertThat(h.metrics().deadLettersByReason()).containsEntry("INCONSISTENT_RECORD", 7L);
             assertThat(h.storeSizes()).as("nothing bad reached the store").containsExactly(0, 0);
         }
     }

@@ -9,7 +9,8 @@ public final class Samples {
     private Samples() {
     }
 
-    /** Completion {@code index} of group {@code groupId} (size {@code g}); two tokens {@code 100+index, 200+index}. */
+    /** Completion {@code index} of group {@code groupId} (size {@code g}); two tokens {@code 100+index, 200+index};
+     * policy version {@code 3+index}, step {@code 30+index}, temperature 0.7. */
     public static Completion.Builder completion(String groupId, int index, int g, Double inlineReward) {
         return Completion.newBuilder()
                 .setGroupId(groupId)
@@ -21,6 +22,8 @@ public final class Samples {
                 .setTokenIds(List.of(100 + index, 200 + index))
                 .setBehaviourLogProbs(List.of(-0.5f - index, -0.25f))
                 .setPolicyVersion(3L + index)
+                .setPolicyStep(30L + index)
+                .setTemperature(0.7)
                 .setGeneratorId("gen-" + (index % 2))
                 .setText(null)
                 .setReward(inlineReward)

@@ -1,0 +1,103 @@
+package dev.gopo.learner;
+
+import dev.gopo.avro.AdvantageGroup;
+import dev.gopo.avro.ScoredCompletion;
+import dev.gopo.platform.DeadLetterReason;
+import java.util.Optional;
+
+/**
+ * Decides whether an advantage group may be trained on by a learner that is at optimiser step
+ * {@code S} (its weights have had {@code S} updates) and has announced policy version {@code V}.
+ *
+ * <p>In an asynchronous pipeline the clipped ratio {@code exp(logp_theta - logp_behaviour)} is an
+ * importance weight, trustworthy only while the behaviour policy is close to the current one. Closeness
+ * is measured in optimiser steps, not in announced versions (versions come only at checkpoints, so a
+ * version lag of 4 at {@code --checkpoint-every 5} admits samples ~24 steps old):
+ *
+ * <pre>
+ *   stepLag(group)    = S - min_i policyStep_i        (0 = sampled by the weights being updated)
+ *   versionLag(group) = V - min_i policyVersion_i
+ * </pre>
+ *
+ * Checks, in order:
+ * <ol>
+ *   <li>{@link DeadLetterReason#FUTURE_POLICY}: some completion claims {@code policyStep > S} or
+ *       {@code policyVersion > V}. Its lag cannot be measured (a clamp to 0 would train it as
+ *       on-policy), so it is rejected.</li>
+ *   <li>{@link DeadLetterReason#TEMPERATURE_MISMATCH}: some completion was sampled at a temperature
+ *       other than the learner's {@code TrainerConfig.temperature}; its behaviour log-probs are those of
+ *       another distribution than the one the learner's log-probs are computed under.</li>
+ *   <li>{@link DeadLetterReason#STALE_POLICY}: {@code stepLag > maxStalenessSteps}, or
+ *       {@code versionLag > maxPolicyLag} when that optional bound is set.</li>
+ * </ol>
+ *
+ * @param maxStalenessSteps the staleness bound in optimiser steps (0 = strictly on-policy)
+ * @param maxPolicyLag      optional extra bound in announced versions; {@link LearnerConfig#NO_VERSION_BOUND} = off
+ * @param temperature       the learner's temperature; completions must have been sampled at it
+ */
+record GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperature) {
+    /** Relative tolerance of the temperature comparison: a value parsed from the same decimal is equal, anything else is not. */
+    static final double TEMPERATURE_TOLERANCE = 1e-9;
+
+    /** A refusal: the dead-letter reason and the detail to put on the dead letter. */
+    record Refusal(DeadLetterReason reason, String detail) {}
+
+    GroupAdmission {
+        if (maxStalenessSteps < 0) {
+            throw new IllegalArgumentException("maxStalenessSteps must be >= 0, got " + maxStalenessSteps);
+        }
+        if (maxPolicyLag < 0) {
+            throw new IllegalArgumentException("maxPolicyLag must be >= 0, got " + maxPolicyLag);
+        }
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be a finite number > 0, got " + temperature);
+        }
+    }
+
+    /** Optimiser steps between the oldest weights that sampled the group and the learner's current step (never negative). */
+    static long stepLag(AdvantageGroup group, long currentStep) {
+        long oldest = group.getCompletions().stream().mapToLong(ScoredCompletion::getPolicyStep).min().orElse(currentStep);
+        return Math.max(0, currentStep - oldest);
+    }
+
+    /** Announced versions between the oldest policy that sampled the group and the learner's current version (never negative). */
+    static long versionLag(AdvantageGroup group, long currentVersion) {
+        long oldest = group.getCompletions().stream().mapToLong(ScoredCompletion::getPolicyVersion).min().orElse(currentVersion);
+        return Math.max(0, currentVersion - oldest);
+    }
+
+    /** Empty when the group may be trained on at {@code currentStep} / {@code currentVersion}. */
+    Optional<Refusal> check(AdvantageGroup group, long currentStep, long currentVersion) {
+        long newestStep = group.getCompletions().stream().mapToLong(ScoredCompletion::getPolicyStep).max().orElse(0);
+        long newestVersion = group.getCompletions().stream().mapToLong(ScoredCompletion::getPolicyVersion).max().orElse(0);
+        if (newestStep > currentStep || newestVersion > currentVersion) {
+            return Optional.of(new Refusal(DeadLetterReason.FUTURE_POLICY, "group " + group.getGroupId()
+                    + " claims to be sampled by policy version " + newestVersion + " at optimiser step " + newestStep
+                    + ", but this learner is at version " + currentVersion + ", step " + currentStep
+                    + ": its staleness cannot be measured. Either a producer wrote a wrong policyVersion/policyStep, or generators"
+                    + " are still on weights of a learner run this one does not descend from (a wiped --work-dir, or a restart from"
+                    + " an older checkpoint with --announce-every-step)"));
+        }
+        for (ScoredCompletion c : group.getCompletions()) {
+            if (Math.abs(c.getTemperature() - temperature) > TEMPERATURE_TOLERANCE * Math.max(1.0, Math.abs(temperature))) {
+                return Optional.of(new Refusal(DeadLetterReason.TEMPERATURE_MISMATCH, "completion " + c.getIndex() + " of group "
+                        + group.getGroupId() + " was sampled at temperature " + c.getTemperature() + " (generator "
+                        + c.getGeneratorId() + ") but this learner computes log-probs at temperature " + temperature
+                        + ": the importance ratio would compare two different distributions. Run generators and learner with the"
+                        + " same --temperature"));
+            }
+        }
+        long steps = stepLag(group, currentStep);
+        if (steps > maxStalenessSteps) {
+            return Optional.of(new Refusal(DeadLetterReason.STALE_POLICY, "group " + group.getGroupId() + " was sampled by weights "
+                    + steps + " optimiser steps old (current step " + currentStep + ", --max-staleness-steps " + maxStalenessSteps
+                    + ")"));
+        }
+        long versions = versionLag(group, currentVersion);
+        if (versions > maxPolicyLag) {
+            return Optional.of(new Refusal(DeadLetterReason.STALE_POLICY, "group " + group.getGroupId() + " is " + versions
+                    + " policy versions old (current " + currentVersion + ", --max-policy-lag " + maxPolicyLag + ")"));
+        }
+        return Optional.empty();
+    }
+}
