@@ -81,8 +81,10 @@ public final class Evaluator implements PollingWorker {
                     rewardModels.add(rewardModel);
                     TaskEvaluator evaluator = new TaskEvaluator(TaskRegistry.byName(name), rewardModel, reference, config);
                     evaluators.add(evaluator);
-                    log.info("task {}: {} evaluation prompts, reference policy {} has mean reward {}", name,
-                            evaluator.promptCount(), config.referencePolicy(), String.format(Locale.ROOT, "%.4f", evaluator.referenceReward()));
+                    log.info("task {}: {} evaluation prompts x {} samples, reference policy {} has mean reward {} and hidden gold quality {}",
+                            name, evaluator.promptCount(), config.samplesPerPrompt(), config.referencePolicy(),
+                            String.format(Locale.ROOT, "%.4f", evaluator.referenceReward()),
+                            String.format(Locale.ROOT, "%.4f", evaluator.referenceGoldQuality()));
                 }
             }
             this.publisher = new RecordPublisher(cluster, topics, WORKER, config.evaluatorId());
@@ -205,10 +207,12 @@ public final class Evaluator implements PollingWorker {
                     csv.append(row);
                     done.add(row.key());
                     EvaluationResult r = row.result();
-                    log.info(String.format(Locale.ROOT, "version %d (step %d) %s: validation reward %.4f (reference %.4f), win rate %.3f [%.3f, %.3f] "
-                                    + "(%d wins, %d ties, %d losses of %d)", version, announced.getStep(), r.getTask(),
-                            r.getValidationReward(), row.referenceReward(), r.getWinRate(), r.getWinRateCiLow(), r.getWinRateCiHigh(),
-                            row.wins(), row.ties(), row.losses(), r.getNumPrompts()));
+                    log.info(String.format(Locale.ROOT, "version %d (step %d) %s: validation reward %.4f (reference %.4f), "
+                                    + "hidden gold quality %.4f (reference %.4f), win rate %.3f [%.3f, %.3f] "
+                                    + "(%d wins, %d ties, %d losses of %d prompts x %d samples)", version, announced.getStep(), r.getTask(),
+                            r.getValidationReward(), row.referenceReward(), r.getGoldQuality(), r.getReferenceGoldQuality(),
+                            r.getWinRate(), r.getWinRateCiLow(), r.getWinRateCiHigh(),
+                            row.wins(), row.ties(), row.losses(), r.getNumPrompts(), r.getSamplesPerPrompt()));
                 }
             }
         } catch (WeightsRejectedException e) {

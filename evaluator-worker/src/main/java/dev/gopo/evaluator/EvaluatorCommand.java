@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 
 /** {@code gopo evaluator}: validation reward and judge win rate of every announced policy version. */
 @Command(name = "evaluator", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate announced policy versions on held-out prompts: mean reward-model score (validation reward) and",
-                "pairwise judge win rate against the reference policy with a 95% bootstrap interval.",
+        description = {"Evaluate announced policy versions on held-out prompts: mean reward-model score (validation reward),",
+                "mean hidden gold quality (the judge's measure, never seen by the learner) of the policy and the reference, and",
+                "the pairwise judge win rate against the reference policy with a 95% bootstrap interval over prompts.",
                 "Reads <prefix>policy-versions from the beginning; writes <prefix>eval-results (key task:version), a CSV row per",
                 "task and version, and <prefix>dead-letters. Versions already on eval-results or in the CSV are not evaluated again."})
 public final class EvaluatorCommand implements Callable<Integer> {
@@ -36,6 +37,11 @@ public final class EvaluatorCommand implements Callable<Integer> {
     @Option(names = "--eval-prompts", defaultValue = "32", paramLabel = "N",
             description = "Held-out (eval split) prompts per task and version, chosen with --seed. Default: ${DEFAULT-VALUE}")
     int evalPrompts;
+
+    @Option(names = "--samples-per-prompt", defaultValue = "1", paramLabel = "K",
+            description = {"Completions per prompt for the policy and the reference (same seeds); the judge compares all K pairs",
+                    "and its interval resamples prompts, so K > 1 tightens it at K times the sampling cost. Default: ${DEFAULT-VALUE}"})
+    int samplesPerPrompt;
 
     @Option(names = "--every", defaultValue = "1", paramLabel = "N",
             description = "Evaluate only versions whose number is a multiple of N (paper: every 25 steps). Default: ${DEFAULT-VALUE}")
@@ -83,7 +89,7 @@ public final class EvaluatorCommand implements Callable<Integer> {
      */
     public EvaluatorConfig toConfig() throws IOException {
         ModelDirs dirs = models.resolve(referencePolicy, tasks, true);
-        return new EvaluatorConfig(evaluatorId, dirs.tasks(), evalPrompts, every, maxNewTokens, temperature, seed, bootstrap, out,
+        return new EvaluatorConfig(evaluatorId, dirs.tasks(), evalPrompts, samplesPerPrompt, every, maxNewTokens, temperature, seed, bootstrap, out,
                 dirs.referencePolicy(), dirs.rewardModels(), maxVersions, Duration.ofSeconds(idleTimeoutSeconds));
     }
 

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param evaluatorId      id of this evaluator: producer client id, shown in logs
  * @param tasks            tasks to evaluate, by canonical name (empty on the command line = every built-in task)
  * @param evalPrompts      held-out prompts ({@code Split.EVAL}) per task and version
+ * @param samplesPerPrompt completions per prompt for the policy and the reference; the judge compares every
+ *                         pair and its interval resamples prompts (clusters), so more samples narrow it honestly
  * @param every            evaluate only versions whose number is a multiple of this (1 = every version);
  *                         by number rather than by count so a restart picks the same versions
  * @param maxNewTokens     completion length limit (EOS included); clamped per prompt to the model's context
@@ -26,9 +28,9 @@ import java.util.Map;
  * @param maxVersions      stop after evaluating this many versions (0 = run until stopped)
  * @param idleTimeout      stop after this long without a new announcement (zero = never)
  */
-public record EvaluatorConfig(String evaluatorId, List<String> tasks, int evalPrompts, int every, int maxNewTokens,
-                              double temperature, long seed, int bootstrapSamples, Path out, Path referencePolicy,
-                              Map<String, Path> rewardModels, long maxVersions, Duration idleTimeout) {
+public record EvaluatorConfig(String evaluatorId, List<String> tasks, int evalPrompts, int samplesPerPrompt, int every,
+                              int maxNewTokens, double temperature, long seed, int bootstrapSamples, Path out,
+                              Path referencePolicy, Map<String, Path> rewardModels, long maxVersions, Duration idleTimeout) {
 
     /** Fewer resamples give percentiles that jump between runs with different seeds. */
     static final int MIN_BOOTSTRAP = 100;
@@ -41,6 +43,10 @@ public record EvaluatorConfig(String evaluatorId, List<String> tasks, int evalPr
         if (evalPrompts < 1) {
             throw new IllegalArgumentException("--eval-prompts must be >= 1, got " + evalPrompts
                     + " (32 gives a usable confidence interval on the built-in tasks)");
+        }
+        if (samplesPerPrompt < 1) {
+            throw new IllegalArgumentException("--samples-per-prompt must be >= 1, got " + samplesPerPrompt
+                    + " (1 = one completion per prompt; 4 or 8 tighten the judge's interval at that many times the sampling cost)");
         }
         if (every < 1) {
             throw new IllegalArgumentException("--every must be >= 1 (1 = every announced version), got " + every);
@@ -77,6 +83,14 @@ public record EvaluatorConfig(String evaluatorId, List<String> tasks, int evalPr
         if (idleTimeout == null || idleTimeout.isNegative()) {
             throw new IllegalArgumentException("--idle-timeout must be >= 0 seconds (0 = never), got " + idleTimeout);
         }
+    }
+
+    /** One sample per prompt (the settings before {@code samplesPerPrompt} existed). */
+    public EvaluatorConfig(String evaluatorId, List<String> tasks, int evalPrompts, int every, int maxNewTokens,
+                           double temperature, long seed, int bootstrapSamples, Path out, Path referencePolicy,
+                           Map<String, Path> rewardModels, long maxVersions, Duration idleTimeout) {
+        this(evaluatorId, tasks, evalPrompts, 1, every, maxNewTokens, temperature, seed, bootstrapSamples, out, referencePolicy,
+                rewardModels, maxVersions, idleTimeout);
     }
 
     /** Canonical task names, each once; empty or null means every built-in task. */

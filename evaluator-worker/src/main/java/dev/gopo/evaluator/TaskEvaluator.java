@@ -18,11 +18,16 @@ import java.util.List;
  * Evaluates policies on one task's held-out prompts against the reference policy.
  *
  * <p>Built once per task: the {@code Split.EVAL} prompts (fixed seed, so every version sees the
- * same prompts), the reference policy's completions of them and their mean reward, all kept in
- * memory. Then per version: sample one completion per prompt with the same sampling seeds as the
- * reference, score them with the task's reward model (validation reward) and let the
- * {@link Judge} compare each with the reference's completion of the same prompt (win rate, ties
- * half, 95% percentile-bootstrap interval over prompts).
+ * same prompts), the reference policy's {@code K = samplesPerPrompt} completions of each, their
+ * mean reward and their mean hidden gold quality, all kept in memory. Then per version: sample
+ * {@code K} completions per prompt with the same sampling seeds as the reference, score them with
+ * the task's reward model (validation reward) and with {@link Task#goldQuality} (the hidden gold
+ * measure the judge uses and the learner never sees), and let the {@link Judge} compare each with
+ * the reference's completion of the same prompt and seed (win rate, ties half, 95% percentile
+ * bootstrap over prompts, whole prompts resampled when {@code K > 1}).
+ *
+ * <p>Sample {@code j} of prompt {@code i} (of {@code n}) uses sampling seed
+ * {@code seed + j * n + i}: with {@code K = 1} that is {@code seed + i}, as before the option existed.
  *
  * <p>Not thread-safe; the reward model is owned by the caller.
  */
@@ -34,8 +39,11 @@ final class TaskEvaluator {
     private final EvaluatorConfig config;
     private final List<TaskPrompt> prompts;
     private final List<String> promptTexts;
+    /** The prompts repeated {@code K} times, sample-major: index {@code j * n + i} is sample j of prompt i. */
+    private final List<String> sampledPrompts;
     private final List<String> referenceTexts;
     private final double referenceReward;
+    private final double referenceGold;
 
     TaskEvaluator(Task task, RewardModel rewardModel, PolicyModel reference, EvaluatorConfig config) {
         this.task = task;
@@ -46,8 +54,14 @@ final class TaskEvaluator {
             throw new IllegalStateException("task " + task.name() + " produced no evaluation prompts");
         }
         this.promptTexts = prompts.stream().map(TaskPrompt::text).toList();
-        this.referenceTexts = PolicyCompletions.sample(reference, promptTexts, sampling(reference));
-        this.referenceReward = mean(rewardModel.scoreBatch(promptTexts, referenceTexts));
+        List<String> repeated = new ArrayList<>(promptTexts.size() * config.samplesPerPrompt());
+        for (int j = 0; j < config.samplesPerPrompt(); j++) {
+            repeated.addAll(promptTexts);
+        }
+        this.sampledPrompts = List.copyOf(repeated);
+        this.referenceTexts = PolicyCompletions.sample(reference, sampledPrompts, sampling(reference));
+        this.referenceReward = mean(rewardModel.scoreBatch(sampledPrompts, referenceTexts));
+        this.referenceGold = goldQuality(referenceTexts);
     }
 
     Task task() {
@@ -62,31 +76,54 @@ final class TaskEvaluator {
         return referenceReward;
     }
 
+    /** Mean hidden gold quality of the reference's completions. */
+    double referenceGoldQuality() {
+        return referenceGold;
+    }
+
     /** Evaluates {@code policy}, the weights announced as {@code announced}. */
     EvalRow evaluate(PolicyModel policy, PolicyVersion announced) {
-        List<String> texts = PolicyCompletions.sample(policy, promptTexts, sampling(policy));
-        double validationReward = mean(rewardModel.scoreBatch(promptTexts, texts));
-        List<Judge.Comparison> comparisons = new ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i++) {
-            comparisons.add(new Judge.Comparison(task, promptTexts.get(i), texts.get(i), referenceTexts.get(i)));
+        List<String> texts = PolicyCompletions.sample(policy, sampledPrompts, sampling(policy));
+        double validationReward = mean(rewardModel.scoreBatch(sampledPrompts, texts));
+        int n = promptTexts.size();
+        List<List<Judge.Comparison>> byPrompt = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            List<Judge.Comparison> samples = new ArrayList<>(config.samplesPerPrompt());
+            for (int j = 0; j < config.samplesPerPrompt(); j++) {
+                int k = j * n + i;
+                samples.add(new Judge.Comparison(task, sampledPrompts.get(k), texts.get(k), referenceTexts.get(k)));
+            }
+            byPrompt.add(samples);
         }
         // Seeded by version too, so presentation orders differ between versions but repeat on a re-run.
         WinRate winRate = new Judge(config.seed() * 31 + announced.getVersion())
-                .winRate(comparisons, CI_LEVEL, config.bootstrapSamples());
+                .winRateByPrompt(byPrompt, CI_LEVEL, config.bootstrapSamples());
         EvaluationResult result = EvaluationResult.newBuilder()
                 .setPolicyVersion(announced.getVersion())
                 .setStep(announced.getStep())
                 .setTask(task.name())
-                .setNumPrompts(texts.size())
+                .setNumPrompts(n)
+                .setSamplesPerPrompt(config.samplesPerPrompt())
                 .setValidationReward(validationReward)
                 .setWinRate(winRate.winRate())
                 .setWinRateCiLow(winRate.ciLow())
                 .setWinRateCiHigh(winRate.ciHigh())
+                .setGoldQuality(goldQuality(texts))
+                .setReferenceGoldQuality(referenceGold)
                 .setEvaluatedAtMs(System.currentTimeMillis())
                 .build();
         double meanChars = texts.stream().mapToInt(String::length).average().orElse(0);
         return new EvalRow(result, announced.getEstimator(), referenceReward, winRate.wins(), winRate.ties(),
                 winRate.losses(), meanChars, announced.getSha256());
+    }
+
+    /** Mean hidden gold quality of completions of {@link #sampledPrompts}, in that order. */
+    private double goldQuality(List<String> completions) {
+        double sum = 0;
+        for (int k = 0; k < completions.size(); k++) {
+            sum += task.goldQuality(sampledPrompts.get(k), completions.get(k));
+        }
+        return sum / completions.size();
     }
 
     /**

@@ -19,7 +19,7 @@ class EvalCsvTest {
     private static EvalRow row(String task, long version) {
         EvaluationResult result = EvaluationResult.newBuilder().setPolicyVersion(version).setStep(version * 10).setTask(task)
                 .setNumPrompts(4).setValidationReward(0.25).setWinRate(0.625).setWinRateCiLow(0.375).setWinRateCiHigh(0.875)
-                .setEvaluatedAtMs(1000L + version).build();
+                .setSamplesPerPrompt(2).setGoldQuality(0.5).setReferenceGoldQuality(0.375).setEvaluatedAtMs(1000L + version).build();
         return new EvalRow(result, "GOPO", 0.125, 2, 1, 1, 9.5, "abc");
     }
 
@@ -34,9 +34,9 @@ class EvalCsvTest {
         List<String> lines = Files.readAllLines(csv.file());
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).isEqualTo(String.join(",", EvalRow.COLUMNS));
-        assertThat(lines.get(2)).isEqualTo("summarise,1,10,GOPO,4,0.25,0.125,0.625,0.375,0.875,2,1,1,9.5,abc,1001");
-        // Rebuilt from eval-results: the CSV-only columns are empty.
-        assertThat(lines.get(3)).isEqualTo("constrained,1,10,,4,0.25,,0.625,0.375,0.875,,,,,,1001");
+        assertThat(lines.get(2)).isEqualTo("summarise,1,10,GOPO,4,2,0.25,0.125,0.5,0.375,0.625,0.375,0.875,2,1,1,9.5,abc,1001");
+        // Rebuilt from eval-results: the CSV-only columns are empty; the published ones (gold qualities too) are kept.
+        assertThat(lines.get(3)).isEqualTo("constrained,1,10,,4,2,0.25,,0.5,0.375,0.625,0.375,0.875,,,,,,1001");
         assertThat(csv.keys()).containsExactly("summarise:0", "summarise:1", "constrained:1");
     }
 

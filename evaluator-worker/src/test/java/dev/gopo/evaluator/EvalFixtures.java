@@ -81,7 +81,13 @@ public final class EvalFixtures {
 
     /** A small config: one task, 4 prompts, short completions, 200 bootstrap resamples. */
     public static EvaluatorConfig config(Path out, Path reference, Path rewardModel, long maxVersions, Duration idle) {
-        return new EvaluatorConfig("evaluator-test", List.of(TASK), 4, 1, 12, 1.0, 7L, 200, out, reference,
+        return config(out, reference, rewardModel, maxVersions, idle, 1);
+    }
+
+    /** The small config with {@code samplesPerPrompt} completions per prompt. */
+    public static EvaluatorConfig config(Path out, Path reference, Path rewardModel, long maxVersions, Duration idle,
+                                         int samplesPerPrompt) {
+        return new EvaluatorConfig("evaluator-test", List.of(TASK), 4, samplesPerPrompt, 1, 12, 1.0, 7L, 200, out, reference,
                 Map.of(TASK, rewardModel), maxVersions, idle);
     }
 }

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gopo.tasks.TaskRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 class EvaluatorConfigTest {
@@ -31,6 +35,7 @@ class EvaluatorConfigTest {
         EvaluatorConfig config = parse(withModels());
         assertThat(config.tasks()).isEqualTo(TaskRegistry.names());
         assertThat(config.evalPrompts()).isEqualTo(32);
+        assertThat(config.samplesPerPrompt()).isEqualTo(1);
         assertThat(config.every()).isEqualTo(1);
         assertThat(config.out()).isEqualTo(Path.of("gopo-work/eval.csv"));
         assertThat(config.bootstrapSamples()).isEqualTo(2000);
@@ -63,12 +68,24 @@ class EvaluatorConfigTest {
         assertThatThrownBy(() -> parse(withModels("--tasks", "summarise,summarise"))).hasMessageContaining("listed twice");
         assertThatThrownBy(() -> parse(withModels("--eval-prompts", "0"))).hasMessageContaining("--eval-prompts");
         assertThatThrownBy(() -> parse(withModels("--every", "0"))).hasMessageContaining("--every");
+        assertThatThrownBy(() -> parse(withModels("--samples-per-prompt", "0"))).hasMessageContaining("--samples-per-prompt");
         assertThatThrownBy(() -> parse(withModels("--max-new-tokens", "0"))).hasMessageContaining("--max-new-tokens");
         assertThatThrownBy(() -> parse(withModels("--temperature", "0"))).hasMessageContaining("--temperature");
         assertThatThrownBy(() -> parse(withModels("--bootstrap", "10"))).hasMessageContaining("--bootstrap");
         assertThatThrownBy(() -> parse(withModels("--max-versions", "-1"))).hasMessageContaining("--max-versions");
         assertThatThrownBy(() -> parse(withModels("--idle-timeout", "-1"))).hasMessageContaining("--idle-timeout");
         assertThatThrownBy(() -> parse(withModels("--evaluator-id", "a b"))).hasMessageContaining("--evaluator-id");
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void samplesPerPromptIsParsedAndTheOldConstructorMeansOne() throws Exception {
+        assertThat(parse(withModels("--samples-per-prompt", "4")).samplesPerPrompt()).isEqualTo(4);
+        EvaluatorConfig old = new EvaluatorConfig("e", List.of("summarise"), 8, 1, 41, 1.0, 1L, 100, Path.of("e.csv"),
+                Path.of("ref"), Map.of("summarise", Path.of("rm")), 0, Duration.ZERO);
+        assertThat(old.samplesPerPrompt()).isEqualTo(1);
+        assertThat(old.evalPrompts()).isEqualTo(8);
+        assertThat(old.every()).isEqualTo(1);
     }
 
     @Test

@@ -43,9 +43,13 @@ class EvaluatorIT {
         EvaluationResult v0 = results.get(0).value();
         assertThat(v0.getWinRate()).isEqualTo(0.5);
         assertThat(v0.getNumPrompts()).isEqualTo(4);
+        // Version 0 has the reference's weights: the same hidden gold quality as the reference, through the registry.
+        assertThat(v0.getGoldQuality()).isNotNull().isEqualTo(v0.getReferenceGoldQuality());
+        assertThat(v0.getSamplesPerPrompt()).isEqualTo(1);
         EvaluationResult r1 = results.get(1).value();
         assertThat(r1.getStep()).isEqualTo(5);
         assertThat(r1.getValidationReward()).isFinite();
+        assertThat(r1.getGoldQuality()).isBetween(0.0, 1.0);
         assertThat(r1.getWinRateCiLow()).isLessThanOrEqualTo(r1.getWinRate());
         assertThat(r1.getWinRateCiHigh()).isGreaterThanOrEqualTo(r1.getWinRate());
         List<String> lines = Files.readAllLines(csv);

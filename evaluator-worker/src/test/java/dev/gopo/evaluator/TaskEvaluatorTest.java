@@ -8,7 +8,9 @@ import dev.gopo.tasks.TaskRegistry;
 import dev.gopo.tasks.reward.RewardModel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The per-task plumbing: prompts, reference completions, validation reward, judge, row. */
@@ -41,6 +43,10 @@ class TaskEvaluatorTest {
             assertThat(row.key()).isEqualTo("summarise:0");
             assertThat(row.sha256()).isEqualTo(sha);
             assertThat(row.meanChars()).isBetween(0.0, 12.0);
+            // Hidden gold quality: the same text as the reference's, so the same mean.
+            assertThat(row.result().getSamplesPerPrompt()).isEqualTo(1);
+            assertThat(row.result().getGoldQuality()).isEqualTo(evaluator.referenceGoldQuality());
+            assertThat(row.result().getReferenceGoldQuality()).isEqualTo(evaluator.referenceGoldQuality()).isBetween(0.0, 1.0);
         }
     }
 
@@ -63,11 +69,52 @@ class TaskEvaluatorTest {
             assertThat(r.getWinRateCiLow()).isLessThanOrEqualTo(r.getWinRate());
             assertThat(r.getWinRateCiHigh()).isGreaterThanOrEqualTo(r.getWinRate());
             assertThat(r.getValidationReward()).isFinite();
+            assertThat(r.getGoldQuality()).isFinite();
+            assertThat(r.getReferenceGoldQuality()).isEqualTo(evaluator.referenceGoldQuality());
             assertThat(r.getStep()).isEqualTo(15);
             // Repeatable: the same version evaluates to the same numbers.
             EvalRow again = evaluator.evaluate(other, EvalFixtures.announcement(3, otherDir, sha));
             assertThat(again.result().getWinRate()).isEqualTo(r.getWinRate());
             assertThat(again.result().getValidationReward()).isEqualTo(r.getValidationReward());
+            assertThat(again.result().getGoldQuality()).isEqualTo(r.getGoldQuality());
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void severalSamplesPerPromptAreAllJudgedAndTheFirstSampleKeepsItsSeed() throws Exception {
+        Path refDir = tmp.resolve("ref");
+        String refSha = EvalFixtures.tinyPolicy(refDir, 42);
+        Path otherDir = tmp.resolve("other");
+        String sha = EvalFixtures.tinyPolicy(otherDir, 7);
+        Path rmDir = EvalFixtures.tinyRewardModel(tmp.resolve("rm"));
+        EvaluatorConfig one = EvalFixtures.config(tmp.resolve("eval.csv"), refDir, rmDir, 0, Duration.ZERO, 1);
+        EvaluatorConfig three = EvalFixtures.config(tmp.resolve("eval.csv"), refDir, rmDir, 0, Duration.ZERO, 3);
+        try (RewardModel rm = RewardModel.load(rmDir);
+             PolicyModel reference = PolicyModel.loadFrozen(refDir);
+             PolicyModel same = PolicyModel.load(refDir, refSha);
+             PolicyModel other = PolicyModel.load(otherDir, sha)) {
+            TaskEvaluator single = new TaskEvaluator(TaskRegistry.byName(EvalFixtures.TASK), rm, reference, one);
+            TaskEvaluator triple = new TaskEvaluator(TaskRegistry.byName(EvalFixtures.TASK), rm, reference, three);
+
+            // The reference against itself: 4 prompts x 3 samples, every pair the same text.
+            EvalRow tie = triple.evaluate(same, EvalFixtures.announcement(0, refDir, refSha));
+            assertThat(tie.ties()).isEqualTo(12);
+            assertThat(tie.result().getWinRateCiLow()).isEqualTo(0.5);
+            assertThat(tie.result().getWinRateCiHigh()).isEqualTo(0.5);
+            assertThat(tie.result().getNumPrompts()).isEqualTo(4);
+            assertThat(tie.result().getSamplesPerPrompt()).isEqualTo(3);
+
+            EvalRow row = triple.evaluate(other, EvalFixtures.announcement(3, otherDir, sha));
+            assertThat(row.wins() + row.ties() + row.losses()).isEqualTo(12);
+            assertThat(row.result().getWinRate()).isEqualTo((row.wins() + row.ties() / 2.0) / 12);
+            assertThat(row.result().getWinRateCiLow()).isLessThanOrEqualTo(row.result().getWinRate());
+            assertThat(row.result().getWinRateCiHigh()).isGreaterThanOrEqualTo(row.result().getWinRate());
+            assertThat(row.result().getGoldQuality()).isBetween(0.0, 1.0);
+            // Sample 0 of prompt i keeps seed + i, so K = 1 evaluations are unchanged and K = 3 contains them.
+            EvalRow first = single.evaluate(other, EvalFixtures.announcement(3, otherDir, sha));
+            assertThat(row.wins()).isGreaterThanOrEqualTo(first.wins());
+            assertThat(row.losses()).isGreaterThanOrEqualTo(first.losses());
         }
     }
 }

@@ -103,8 +103,7 @@ final class PipelineRun {
             KafkaClients.ensureTopics(cluster, List.of(cluster.topicNames().policyVersions()), 1);
             runWorkers(cluster, prepared, tasks, rewardModels);
             out.println("== 4/4 results");
-            printMetrics(cluster);
-            printEvaluations(cluster);
+            printReport(cluster);
         }
         out.printf("done in %.0f s; evaluation CSV: %s%n", (System.nanoTime() - t0) / 1e9, settings.workDir().resolve("eval.csv"));
         out.flush();
@@ -200,26 +199,10 @@ final class PipelineRun {
         return records;
     }
 
-    private void printMetrics(ClusterConfig cluster) {
+    private void printReport(ClusterConfig cluster) {
         List<TrainingMetrics> metrics = readAll(cluster, cluster.topics().metrics());
-        metrics.sort(Comparator.comparingLong(TrainingMetrics::getStep));
-        out.println("   step  loss/policy   loss/kl  ratio/mean  clip_frac  grad/norm  lag  tokens/s");
-        for (TrainingMetrics m : metrics) {
-            Map<String, Double> v = m.getMetrics();
-            out.printf("   %4d  %11.4f  %8.5f  %10.4f  %9.3f  %9.3f  %3.1f  %8.0f%n", m.getStep(), v.get("loss/policy"), v.get("loss/kl"),
-                    v.get("ratio/mean"), v.get("ratio/clip_fraction"), v.get("grad/norm"), v.get("lag/policy_versions"),
-                    v.get("throughput/tokens_per_s"));
-        }
-    }
-
-    private void printEvaluations(ClusterConfig cluster) {
         List<EvaluationResult> results = readAll(cluster, cluster.topics().evalResults());
-        results.sort(Comparator.comparing(EvaluationResult::getTask).thenComparingLong(EvaluationResult::getPolicyVersion));
-        out.println("   task          version  step  validation reward  judge win rate vs reference [95% CI]");
-        for (EvaluationResult r : results) {
-            out.printf("   %-12s  %7d  %4d  %17.4f  %.3f [%.3f, %.3f]%n", r.getTask(), r.getPolicyVersion(), r.getStep(),
-                    r.getValidationReward(), r.getWinRate(), r.getWinRateCiLow(), r.getWinRateCiHigh());
-        }
+        out.print(RunReport.format(metrics, results));
         out.flush();
     }
 }

@@ -11,7 +11,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The main job end to end on its own embedded broker and registry, with tiny models and few steps. */
@@ -20,6 +22,7 @@ class PipelineRunIT {
     Path tmp;
 
     @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void trainsEvaluatesEveryVersionAndReports() throws Exception {
         PrepareSettings prepare = PrepareSettings.defaults().withModelSize(ModelSize.TINY).withSteps(60, 60).withSeed(3);
         PipelineRun.Settings settings = new PipelineRun.Settings(tmp.resolve("run"), tmp.resolve("cache"), prepare, 4, 3, 4, 2, 1,
@@ -36,10 +39,17 @@ class PipelineRunIT {
         // Versions 0 (reference), 1 (step 2), 2 (step 4) evaluated for both tasks.
         for (String task : List.of("summarise", "constrained")) {
             for (int version = 0; version <= 2; version++) {
-                assertThat(report).as(report).containsPattern("\\s" + task + "\\s+" + version + "\\s+" + (2 * version) + "\\s+-?\\d+\\.\\d{4}\\s+[01]\\.\\d{3} \\[");
+                // version, step, validation reward, hidden gold quality, judge win rate [95% CI]
+                assertThat(report).as(report).containsPattern("\\s" + task + "\\s+" + version + "\\s+" + (2 * version)
+                        + "\\s+-?\\d+\\.\\d{4}\\s+[01]\\.\\d{4}\\s+[01]\\.\\d{3} \\[");
             }
+            // One verdict line per task, decided by the last version.
+            assertThat(report.lines().filter(l -> l.startsWith("   " + task + ": ") && l.contains(": judge ") && l.contains(" at step 4")))
+                    .as(report).hasSize(1);
         }
+        assertThat(report).as(report).containsPattern("learner totals over 4 steps: .*steps/recomputed \\d+.*stale/dropped_groups \\d+");
         List<String> csv = Files.readAllLines(tmp.resolve("run/eval.csv"));
         assertThat(csv).hasSize(1 + 6);
+        assertThat(csv.get(0)).contains(",gold_quality,reference_gold_quality,");
     }
 }

@@ -52,7 +52,8 @@ final class SampleRecords {
 
     static EvaluationResult evaluationResult() {
         return EvaluationResult.newBuilder().setPolicyVersion(5L).setStep(100L).setTask("summarise").setNumPrompts(64)
-                .setValidationReward(1.5).setWinRate(0.6).setWinRateCiLow(0.5).setWinRateCiHigh(0.7).setEvaluatedAtMs(31L).build();
+                .setValidationReward(1.5).setWinRate(0.6).setWinRateCiLow(0.5).setWinRateCiHigh(0.7).setEvaluatedAtMs(31L)
+                .setSamplesPerPrompt(4).setGoldQuality(0.61).setReferenceGoldQuality(0.42).build();
     }
 
     static TrainingMetrics trainingMetrics() {

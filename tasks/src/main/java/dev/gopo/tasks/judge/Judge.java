@@ -61,7 +61,8 @@ public final class Judge {
     }
 
     /**
-     * Win rate of the candidates over the baselines.
+     * Win rate of the candidates over the baselines, one comparison per prompt: the interval
+     * resamples comparisons. The same as {@link #winRateByPrompt} with one comparison per cluster.
      *
      * @param level     coverage of the bootstrap interval, e.g. 0.95
      * @param resamples bootstrap resamples
@@ -70,22 +71,51 @@ public final class Judge {
         if (comparisons.isEmpty()) {
             throw new IllegalArgumentException("no comparisons to judge");
         }
+        return winRateByPrompt(comparisons.stream().map(List::of).toList(), level, resamples);
+    }
+
+    /**
+     * Win rate of the candidates over the baselines when each prompt has several comparisons
+     * (several samples per prompt). The point estimate pools every comparison,
+     * {@code (wins + ties / 2) / comparisons}; the interval is a cluster bootstrap over prompts
+     * ({@link Bootstrap#clusteredMeanInterval}). Samples of one prompt share its difficulty, so
+     * resampling them one by one would count them as independent and give too narrow an interval;
+     * more samples per prompt still narrow it, by averaging out sampling noise within each prompt.
+     * Presentation orders are drawn in list order, prompt by prompt.
+     *
+     * @param byPrompt  the comparisons grouped by prompt; at least one prompt, none empty
+     * @param level     coverage of the bootstrap interval, e.g. 0.95
+     * @param resamples bootstrap resamples
+     */
+    public WinRate winRateByPrompt(List<List<Comparison>> byPrompt, double level, int resamples) {
+        if (byPrompt.isEmpty()) {
+            throw new IllegalArgumentException("no comparisons to judge");
+        }
         SplittableRandom order = new SplittableRandom(seed);
-        double[] outcomes = new double[comparisons.size()];
+        double[][] outcomes = new double[byPrompt.size()][];
+        int n = 0;
         int wins = 0;
         int ties = 0;
         double sum = 0;
-        for (int i = 0; i < outcomes.length; i++) {
-            outcomes[i] = compare(comparisons.get(i), order);
-            sum += outcomes[i];
-            if (outcomes[i] == 1.0) {
-                wins++;
-            } else if (outcomes[i] == 0.5) {
-                ties++;
+        for (int p = 0; p < outcomes.length; p++) {
+            List<Comparison> prompt = byPrompt.get(p);
+            if (prompt.isEmpty()) {
+                throw new IllegalArgumentException("prompt " + p + " has no comparisons: drop it or give it at least one");
+            }
+            outcomes[p] = new double[prompt.size()];
+            for (int j = 0; j < outcomes[p].length; j++) {
+                double o = compare(prompt.get(j), order);
+                outcomes[p][j] = o;
+                sum += o;
+                n++;
+                if (o == 1.0) {
+                    wins++;
+                } else if (o == 0.5) {
+                    ties++;
+                }
             }
         }
-        Bootstrap.Interval ci = Bootstrap.meanInterval(outcomes, resamples, level, seed ^ 0x5DEECE66DL);
-        int n = outcomes.length;
+        Bootstrap.Interval ci = Bootstrap.clusteredMeanInterval(outcomes, resamples, level, seed ^ 0x5DEECE66DL);
         return new WinRate(sum / n, ci.low(), ci.high(), level, n, wins, ties, n - wins - ties);
     }
 

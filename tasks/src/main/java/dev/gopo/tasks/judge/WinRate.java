@@ -5,7 +5,8 @@ package dev.gopo.tasks.judge;
  * <pre>
  * winRate = (wins + ties / 2) / comparisons
  * </pre>
- * with a percentile-bootstrap confidence interval over comparisons.
+ * with a percentile-bootstrap confidence interval over prompts: over comparisons when each prompt
+ * has one, over whole prompts (a cluster bootstrap) when a prompt has several samples.
  *
  * @param winRate     point estimate in [0, 1]
  * @param ciLow       lower bound of the confidence interval
