@@ -1,8 +1,10 @@
 package dev.gopo.policy.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.gopo.policy.model.Scalars;
 
 /**
  * Token-level clipped surrogate loss with a k3 KL penalty, shared by GOPO
@@ -52,17 +54,20 @@ public final class ClippedSurrogateLoss {
             throw new IllegalArgumentException("mask selects no token: a batch needs at least one completion token");
         }
         NDArray a = advantages.toType(DataType.FLOAT32, false).expandDims(1);          // (B, 1)
+        // Every scalar is an array in logp's manager (the step's), open until after backward: see Scalars.
+        NDManager owner = logp.getManager();
 
         NDArray ratio = logp.sub(oldLogp).mul(m).exp();                                // (B, T), 1 where masked
         NDArray unclipped = ratio.mul(a);                                              // (B, T)
-        NDArray clipped = ratio.clip(1 - config.epsLow(), 1 + config.epsHigh()).mul(a); // (B, T)
+        NDArray clipped = Scalars.clip(ratio, (float) (1 - config.epsLow()), (float) (1 + config.epsHigh()), owner)
+                .mul(a);                                                               // (B, T)
         NDArray clipLoss = unclipped.minimum(clipped).neg();                           // (B, T)
 
         NDArray delta = refLogp.sub(logp).mul(m);                                      // (B, T), 0 where masked
-        NDArray kl = delta.exp().sub(delta).sub(1);                                    // (B, T)
+        NDArray kl = Scalars.sub(delta.exp().sub(delta), 1f, owner);                   // (B, T)
 
-        NDArray perToken = clipLoss.add(kl.mul((float) config.beta()));               // (B, T)
-        NDArray loss = perToken.mul(m).sum().div(tokens);                             // ()
+        NDArray perToken = clipLoss.add(Scalars.mul(kl, (float) config.beta(), owner)); // (B, T)
+        NDArray loss = Scalars.div(perToken.mul(m).sum(), tokens, owner);              // ()
 
         float policyLoss = clipLoss.mul(m).sum().getFloat() / tokens;
         float klMean = kl.mul(m).sum().getFloat() / tokens;

@@ -1,6 +1,8 @@
 package dev.gopo.policy.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.gopo.policy.model.Scalars;
 
 import java.util.Collection;
 
@@ -28,8 +30,12 @@ public final class GradientClipping {
         double norm = Math.sqrt(sumSquares);
         if (Double.isFinite(norm) && norm > maxNorm) {
             float scale = (float) (maxNorm / (norm + 1e-6));
-            for (NDArray g : gradients) {
-                g.muli(scale);
+            // Outside autograd, so a (Number) scalar would be harmless here; the one rule (Scalars) still holds.
+            try (NDManager owner = gradients.iterator().next().getManager().newSubManager()) {
+                NDArray s = Scalars.of(owner, scale);
+                for (NDArray g : gradients) {
+                    g.muli(s);
+                }
             }
         }
         return norm;
