@@ -2,6 +2,7 @@ package dev.gopo.policy.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.gopo.policy.model.Scalars;
 
 import java.util.Collection;
@@ -11,6 +12,8 @@ import java.util.Collection;
  * <pre>
  * n = sqrt(sum_p ||g_p||^2);   if n > maxNorm:  g_p <- g_p * maxNorm / (n + 1e-6)
  * </pre>
+ * The squares and sums are taken in float64 (each gradient converted, then squared and summed)
+ * and accumulated across parameters in a Java {@code double}.
  */
 public final class GradientClipping {
 
@@ -25,7 +28,9 @@ public final class GradientClipping {
     public static double clipGlobalNorm(Collection<NDArray> gradients, double maxNorm) {
         double sumSquares = 0;
         for (NDArray g : gradients) {
-            sumSquares += g.square().sum().getFloat();
+            // In double from the first square on: a float32 sum of ~1e6 squares loses digits and
+            // overflows at 3.4e38, where a large but finite gradient would look non-finite.
+            sumSquares += g.toType(DataType.FLOAT64, false).square().sum().getDouble();
         }
         double norm = Math.sqrt(sumSquares);
         if (Double.isFinite(norm) && norm > maxNorm) {
