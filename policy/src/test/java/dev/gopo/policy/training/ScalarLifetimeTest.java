@@ -86,7 +86,7 @@ class ScalarLifetimeTest {
 
     /** The policy trainer's forward and backward, on the real model and loss; returns every parameter's gradient. */
     private static Map<String, float[]> gradients(PolicyModel policy, PolicyModel reference, List<TrainingSequence> batch,
-                                                  boolean churn) {
+                                                  LossNormaliser normaliser, boolean churn) {
         ClippedSurrogateLoss loss = new ClippedSurrogateLoss(LOSS);
         PaddedBatch padded = PaddedBatch.of(batch, policy.config().maxSeqLen(), policy.config().vocabSize());
         int b = padded.batchSize;
@@ -101,7 +101,7 @@ class ScalarLifetimeTest {
             List<ByteBuffer> held = List.of();
             try (GradientCollector collector = step.getEngine().newGradientCollector()) {
                 LossTerms terms = loss.compute(policy.tokenLogProbs(tokens, TEMPERATURE), oldLogp, refLogp,
-                        advantages, mask);
+                        advantages, mask, normaliser);
                 if (churn) {
                     held = churnDirectMemory();
                 }
@@ -124,16 +124,16 @@ class ScalarLifetimeTest {
         }
     }
 
-    private static int wrongTrials() {
+    private static int wrongTrials(LossNormaliser normaliser) {
         List<TrainingSequence> batch = batch(7);
         try (PolicyModel policy = TestModels.tinyModel(1); PolicyModel reference = frozenReference()) {
             policy.attachGradients();
-            Map<String, float[]> clean = gradients(policy, reference, batch, false);
-            assertThat(gradients(policy, reference, batch, false))
+            Map<String, float[]> clean = gradients(policy, reference, batch, normaliser, false);
+            assertThat(gradients(policy, reference, batch, normaliser, false))
                     .as("two undisturbed runs agree").usingRecursiveComparison().isEqualTo(clean);
             int wrong = 0;
             for (int trial = 0; trial < TRIALS; trial++) {
-                Map<String, float[]> churned = gradients(policy, reference, batch, true);
+                Map<String, float[]> churned = gradients(policy, reference, batch, normaliser, true);
                 for (String name : clean.keySet()) {
                     if (!Arrays.equals(clean.get(name), churned.get(name))) {
                         wrong++;
@@ -147,9 +147,16 @@ class ScalarLifetimeTest {
 
     @Test
     void gradientsSurviveGarbageCollectionBetweenForwardAndBackward() {
-        int wrong = wrongTrials();
+        int wrong = wrongTrials(LossNormaliser.tokenMean());
         System.out.printf("ScalarLifetimeTest: %d of %d trials with GC between forward and backward gave wrong gradients%n",
                 wrong, TRIALS);
+        assertThat(wrong).as("trials of %d whose gradients differ from an undisturbed run", TRIALS).isZero();
+    }
+
+    /** Dr. GRPO's constant normaliser divides by a scalar too: it must be as safe. */
+    @Test
+    void theConstantNormaliserIsSafeToo() {
+        int wrong = wrongTrials(LossNormaliser.constant(8));
         assertThat(wrong).as("trials of %d whose gradients differ from an undisturbed run", TRIALS).isZero();
     }
 
