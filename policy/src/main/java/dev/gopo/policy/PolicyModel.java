@@ -10,6 +10,7 @@ import dev.gopo.policy.io.Sha256;
 import dev.gopo.policy.io.TensorFile;
 import dev.gopo.policy.model.CausalTransformer;
 import dev.gopo.policy.model.KvCache;
+import dev.gopo.policy.model.Scalars;
 import dev.gopo.policy.model.TransformerWeights;
 import dev.gopo.policy.model.WeightInitializer;
 
@@ -150,7 +151,8 @@ public final class PolicyModel implements AutoCloseable {
      * <p>Differentiable with respect to the weights when they require gradients (the trained
      * policy inside a {@code GradientCollector}). All arrays created, the result included, are
      * attached to {@code tokens}' manager: create {@code tokens} in a per-step child manager of
-     * {@link #manager()}.
+     * {@link #manager()} and keep it open until after backward, because that manager also owns the
+     * scalars (temperature, attention scale) that backward reads ({@link Scalars}).
      *
      * @param tokens      {@code (B, T)} int token ids, {@code 2 <= T <= maxSeqLen}
      * @param temperature the sampling temperature the behaviour log-probs were recorded at
@@ -165,8 +167,9 @@ public final class PolicyModel implements AutoCloseable {
         NDArray inputs = tokens.get(new NDIndex(":, 0:{}", length - 1));                 // (B, T-1)
         NDArray targets = tokens.get(new NDIndex(":, 1:{}", length))
                 .toType(DataType.INT64, false).expandDims(-1);                           // (B, T-1, 1)
-        NDArray logProbs = transformer.forward(inputs, null)                             // (B, T-1, vocab)
-                .div((float) temperature).logSoftmax(-1);
+        NDArray logits = transformer.forward(inputs, null);                              // (B, T-1, vocab)
+        NDArray logProbs = Scalars.div(logits, (float) temperature, tokens.getManager())  // (B, T-1, vocab)
+                .logSoftmax(-1);
         return logProbs.gather(targets, -1).squeeze(-1);                                 // (B, T-1)
     }
 

@@ -27,7 +27,9 @@ import dev.gopo.policy.PolicyConfig;
  * {@code M} is the causal mask: 0 where key position {@code j <= i}, -1e9 where {@code j > i}.
  * Every array the pass creates is attached to the manager of the {@code tokens} argument (DJL
  * attaches an operation's result to its first operand's manager, and every chain here starts
- * from {@code tokens}), so closing that per-step manager frees the whole pass.
+ * from {@code tokens}), so closing that per-step manager frees the whole pass. The scalars of the
+ * pass (attention scale, mask value) are arrays in that manager too, never {@code (Number)}
+ * arguments: autograd keeps them until backward (see {@link Scalars}).
  * No dropout: the sampling and training log-probs must be the same function of the weights.
  */
 public final class CausalTransformer {
@@ -78,11 +80,12 @@ public final class CausalTransformer {
                 .add(Embedding.embedding(positions, weights.positionEmbedding(), SparseFormat.DENSE)
                         .singletonOrThrow());                                          // + (S, D)
         NDArray mask = steps > 1 ? causalMask(scratch, start, steps) : null;           // (S, L+S)
+        NDArray scale = Scalars.of(scratch, attentionScale);                           // (), see Scalars
 
         for (int i = 0; i < weights.layerCount(); i++) {
             TransformerWeights.Layer w = weights.layer(i);
             NDArray h = layerNorm(x, w.ln1Gamma(), w.ln1Beta());                        // (B, S, D)
-            x = x.add(attention(h, w, i, cache, mask, batch, steps));                   // (B, S, D)
+            x = x.add(attention(h, w, i, cache, mask, scale, batch, steps));            // (B, S, D)
             NDArray h2 = layerNorm(x, w.ln2Gamma(), w.ln2Beta());
             NDArray up = Activation.gelu(linear(h2, w.upWeight(), w.upBias()));        // (B, S, dMlp)
             x = x.add(linear(up, w.downWeight(), w.downBias()));                        // (B, S, D)
@@ -92,7 +95,7 @@ public final class CausalTransformer {
     }
 
     private NDArray attention(NDArray h, TransformerWeights.Layer w, int layer, KvCache cache,
-                              NDArray mask, int batch, int steps) {
+                              NDArray mask, NDArray scale, int batch, int steps) {
         int heads = config.nHeads();
         int headDim = config.headDim();
         NDList qkv = linear(h, w.qkvWeight(), w.qkvBias()).split(3, 2);                // 3 x (B, S, D)
@@ -104,7 +107,7 @@ public final class CausalTransformer {
             kT = kv[0];                                                                 // (B, H, hd, L+S)
             v = kv[1];                                                                  // (B, H, L+S, hd)
         }
-        NDArray scores = q.matMul(kT).muli(attentionScale);                            // (B, H, S, L+S)
+        NDArray scores = q.matMul(kT).muli(scale);                                     // (B, H, S, L+S)
         if (mask != null) {
             scores = scores.addi(mask);
         }
@@ -118,7 +121,7 @@ public final class CausalTransformer {
     private static NDArray causalMask(NDManager manager, int start, int steps) {
         NDArray queryPos = manager.arange(start, start + steps).reshape(steps, 1);    // (S, 1)
         NDArray keyPos = manager.arange(0, start + steps).reshape(1, start + steps);  // (1, L+S)
-        return keyPos.gt(queryPos).toType(DataType.FLOAT32, false).muli(MASKED);       // (S, L+S)
+        return Scalars.muli(keyPos.gt(queryPos).toType(DataType.FLOAT32, false), MASKED, manager); // (S, L+S)
     }
 
     private static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.gopo.policy.io.AtomicFiles;
 import dev.gopo.policy.io.Json;
 import dev.gopo.policy.io.TensorFile;
+import dev.gopo.policy.model.Scalars;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,6 +24,10 @@ import java.util.Map;
  * with {@code lr_t} from the {@link WarmupSchedule}. Decay is skipped for 1-D tensors (biases,
  * LayerNorm gain and shift), the usual practice. The moments live in a child manager of the
  * parameters' manager, on the same device.
+ *
+ * <p>The update runs after backward, outside autograd, so a {@code (Number)} scalar could not be
+ * misread here; the scalars are still arrays in {@code scratch} ({@link Scalars}) so that one rule
+ * holds everywhere and the guard test needs no exception.
  */
 public final class AdamW implements AutoCloseable {
 
@@ -72,15 +77,16 @@ public final class AdamW implements AutoCloseable {
             if (g == null || m == null) {
                 throw new IllegalArgumentException("no gradient or optimizer state for parameter " + name);
             }
-            m.muli(b1).addi(g.mul(1 - b1));
-            v.muli(b2).addi(g.square().muli(1 - b2));
-            NDArray mHat = own(m.div(biasCorrection1), scratch);
-            NDArray denominator = own(v.div(biasCorrection2), scratch).sqrt().addi((float) config.eps());
-            NDArray delta = mHat.divi(denominator).muli((float) lr);
+            Scalars.muli(m, b1, scratch).addi(Scalars.mul(g, 1 - b1, scratch));
+            Scalars.muli(v, b2, scratch).addi(Scalars.muli(g.square(), 1 - b2, scratch));
+            NDArray mHat = own(Scalars.div(m, biasCorrection1, scratch), scratch);
+            NDArray denominator = Scalars.addi(own(Scalars.div(v, biasCorrection2, scratch), scratch).sqrt(),
+                    (float) config.eps(), scratch);
+            NDArray delta = Scalars.muli(mHat.divi(denominator), (float) lr, scratch);
             // A detached view shares storage, so the in-place update is legal even if autograd is on.
             NDArray p = own(e.getValue().stopGradient(), scratch);
             if (config.weightDecay() > 0 && p.getShape().dimension() >= 2) {
-                p.muli(decayFactor);
+                Scalars.muli(p, decayFactor, scratch);
             }
             p.subi(delta);
         }

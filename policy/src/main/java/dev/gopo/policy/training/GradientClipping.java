@@ -1,6 +1,9 @@
 package dev.gopo.policy.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.gopo.policy.model.Scalars;
 
 import java.util.Collection;
 
@@ -9,6 +12,8 @@ import java.util.Collection;
  * <pre>
  * n = sqrt(sum_p ||g_p||^2);   if n > maxNorm:  g_p <- g_p * maxNorm / (n + 1e-6)
  * </pre>
+ * The squares and sums are taken in float64 (each gradient converted, then squared and summed)
+ * and accumulated across parameters in a Java {@code double}.
  */
 public final class GradientClipping {
 
@@ -23,13 +28,19 @@ public final class GradientClipping {
     public static double clipGlobalNorm(Collection<NDArray> gradients, double maxNorm) {
         double sumSquares = 0;
         for (NDArray g : gradients) {
-            sumSquares += g.square().sum().getFloat();
+            // In double from the first square on: a float32 sum of ~1e6 squares loses digits and
+            // overflows at 3.4e38, where a large but finite gradient would look non-finite.
+            sumSquares += g.toType(DataType.FLOAT64, false).square().sum().getDouble();
         }
         double norm = Math.sqrt(sumSquares);
         if (Double.isFinite(norm) && norm > maxNorm) {
             float scale = (float) (maxNorm / (norm + 1e-6));
-            for (NDArray g : gradients) {
-                g.muli(scale);
+            // Outside autograd, so a (Number) scalar would be harmless here; the one rule (Scalars) still holds.
+            try (NDManager owner = gradients.iterator().next().getManager().newSubManager()) {
+                NDArray s = Scalars.of(owner, scale);
+                for (NDArray g : gradients) {
+                    g.muli(s);
+                }
             }
         }
         return norm;

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,14 +18,21 @@ import java.util.function.Function;
  * reset to zero (PyTorch accumulates into {@code .grad}).
  *
  * <p>When the loss or the gradient norm is not finite, no update is applied and the step is
- * recomputed once from the same inputs. On this machine's PyTorch CPU build a step occasionally
- * yields a non-finite gradient norm from finite gradients (more often under CPU load; see the
- * learner README), and the recomputed step then equals what an undisturbed run computes. If the
+ * recomputed once from the same inputs, and an error is logged with both attempts' values. The
+ * non-finite norms once seen here ("transient", more often under load) were not a PyTorch fault
+ * but scalars freed by the GC before backward read them ({@code dev.gopo.policy.model.Scalars},
+ * policy README "Scalars and autograd"); with that fixed, the same inputs give the same step, so a
+ * recomputation that comes out finite is a bug to report, not noise, hence the error level. If the
  * recomputed step is not finite either, the inputs themselves overflow: the update is skipped,
  * weights and optimizer state are unchanged and {@link Outcome#applied()} is false, so each
  * caller decides whether that is an error or tolerated a few times (long supervised runs).
+ *
+ * <p>The forward pass must attach its arrays, scalars included, to {@code scratch}, which stays
+ * open until after backward.
  */
 public final class GradientStep {
+
+    private static final Logger log = LoggerFactory.getLogger(GradientStep.class);
 
     private final Map<String, NDArray> parameters;
     private final AdamW optimizer;
@@ -72,7 +81,21 @@ public final class GradientStep {
      */
     public <T> Outcome<T> run(NDManager scratch, Function<NDManager, T> forward, Function<? super T, NDArray> lossOf) {
         Outcome<T> first = attempt(scratch, forward, lossOf, false);
-        return first.applied() ? first : attempt(scratch, forward, lossOf, true);
+        if (first.applied()) {
+            return first;
+        }
+        Outcome<T> second = attempt(scratch, forward, lossOf, true);
+        if (second.applied()) {
+            log.error("non-finite step: loss {}, gradient norm {}; the update was discarded and the step recomputed "
+                    + "from the same inputs, which gave loss {}, gradient norm {} (applied). The same inputs must give "
+                    + "the same step: look for a (Number) scalar or an array closed before backward "
+                    + "(policy README, \"Scalars and autograd\")", first.loss(), first.gradNorm(), second.loss(), second.gradNorm());
+        } else {
+            log.error("non-finite step: loss {}, gradient norm {}; recomputed from the same inputs: loss {}, gradient "
+                    + "norm {}, not finite either. Update skipped, weights and optimizer state unchanged",
+                    first.loss(), first.gradNorm(), second.loss(), second.gradNorm());
+        }
+        return second;
     }
 
     /** One forward/backward/clip/update; no update when the loss or gradient norm is not finite. Gradients end zeroed. */

@@ -5,7 +5,8 @@ import ai.djl.ndarray.NDArray;
 /**
  * The result of {@link ClippedSurrogateLoss#compute}.
  *
- * @param loss         scalar NDArray {@code policyLoss + beta * kl}, differentiable: call backward on it
+ * @param loss         scalar NDArray {@code sum mask * (L_clip + beta * KL) / D} ({@link LossNormaliser}),
+ *                     differentiable: call backward on it; equals {@code policyLoss + beta * kl} with the token mean
  * @param policyLoss   token mean of {@code L_clip}
  * @param kl           token mean of the k3 KL estimate (before multiplying by beta)
  * @param ratioMean    token mean of {@code ratio = exp(logp - oldLogp)}

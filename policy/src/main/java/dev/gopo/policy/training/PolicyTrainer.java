@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One clipped policy update per call: the trained policy, its frozen reference, AdamW and the
@@ -121,7 +122,8 @@ public final class PolicyTrainer implements AutoCloseable {
     }
 
     /**
-     * One optimisation step on {@code batch}: forward, backward, clip, AdamW update.
+     * One optimisation step on {@code batch} with the loss averaged over its completion tokens
+     * ({@link LossNormaliser#tokenMean()}): forward, backward, clip, AdamW update.
      *
      * @throws IllegalArgumentException for an invalid batch (nothing is changed)
      * @throws NonFiniteStepException  when the loss or gradient norm is not finite, also when the
@@ -129,7 +131,26 @@ public final class PolicyTrainer implements AutoCloseable {
      *     state are unchanged
      */
     public StepResult step(List<TrainingSequence> batch) {
+        return step(batch, LossNormaliser.tokenMean());
+    }
+
+    /**
+     * One optimisation step on {@code batch} with the loss divided as {@code normaliser} says
+     * (e.g. {@link LossNormaliser#constant(int)} for Dr. GRPO): forward, backward, clip, AdamW update.
+     * The metrics of the result other than {@code loss} are token means either way.
+     *
+     * @throws IllegalArgumentException for an invalid batch, or a completion longer than a constant
+     *     normaliser's {@code maxCompletionTokens} (nothing is changed)
+     * @throws NonFiniteStepException  when the loss or gradient norm is not finite, also when the
+     *     step is recomputed ({@link GradientStep}); the update is skipped, so weights and optimizer
+     *     state are unchanged
+     */
+    public StepResult step(List<TrainingSequence> batch, LossNormaliser normaliser) {
         long started = System.nanoTime();
+        Objects.requireNonNull(normaliser, "normaliser");
+        for (int i = 0; i < batch.size(); i++) {
+            normaliser.requireFits(batch.get(i).completionTokens().length, i);
+        }
         PaddedBatch padded = PaddedBatch.of(batch, policy.config().maxSeqLen(), policy.config().vocabSize());
         int b = padded.batchSize;
         int t = padded.length;
@@ -141,7 +162,8 @@ public final class PolicyTrainer implements AutoCloseable {
             NDArray refLogp = reference.tokenLogProbs(tokens, config.temperature());   // (B, T-1)
 
             GradientStep.Outcome<LossTerms> outcome = gradientStep.run(step,
-                    m -> loss.compute(policy.tokenLogProbs(tokens, config.temperature()), oldLogp, refLogp, advantages, mask),
+                    m -> loss.compute(policy.tokenLogProbs(tokens, config.temperature()), oldLogp, refLogp, advantages, mask,
+                            normaliser),
                     LossTerms::loss);
             if (!outcome.applied()) {
                 throw new NonFiniteStepException("non-finite loss " + outcome.loss() + " or gradient norm " + outcome.gradNorm()

@@ -4,7 +4,9 @@ package dev.gopo.policy.training;
  * What one optimisation step did; the learner publishes these as metrics.
  *
  * @param step         update number, 1-based ({@code train/step})
- * @param loss         total loss {@code policyLoss + beta * kl} ({@code loss/total})
+ * @param loss         the back-propagated loss {@code sum mask * (L_clip + beta * KL) / D} ({@code loss/total});
+ *                     {@code policyLoss + beta * kl} with {@link LossNormaliser#tokenMean()}, smaller with
+ *                     {@link LossNormaliser#constant} when completions are shorter than the budget
  * @param policyLoss   token mean of the clipped surrogate ({@code loss/policy})
  * @param kl           token mean of the k3 KL to the reference ({@code loss/kl})
  * @param ratioMean    token mean of {@code exp(logp - oldLogp)}; 1 when on-policy ({@code ratio/mean})

@@ -123,4 +123,27 @@ class AdamWTest {
             assertThat(a.getFloat()).isCloseTo(0.6f, within(1e-6f));
         }
     }
+
+    /**
+     * Squares summed in double: (3e19)^2 + (4e19)^2 = 2.5e39 exceeds float32's 3.4e38, which made a
+     * finite gradient report an infinite norm. The norm is 5e19, and clipping to 1 gives (0.6, 0.8).
+     * And a 1 next to 100,000 gradients of 0.01: norm sqrt(1 + 100000 * 0.01^2) = sqrt(11) = 3.3166...,
+     * asserted to 1e-9, which a float32 sum (about 7 digits) cannot meet.
+     */
+    @Test
+    void globalNormIsAccumulatedInDouble() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            NDArray a = manager.create(new float[] {3e19f, 4e19f});
+            assertThat(GradientClipping.clipGlobalNorm(List.of(a), 1.0)).isCloseTo(5e19, within(5e19 * 1e-6));
+            assertThat(a.toFloatArray()).containsExactly(new float[] {0.6f, 0.8f}, within(1e-6f));
+
+            float[] many = new float[100_000];
+            java.util.Arrays.fill(many, 1e-2f);
+            NDArray big = manager.create(new float[] {1f});
+            NDArray small = manager.create(many);
+            double expected = Math.sqrt(1 + many.length * (double) 1e-2f * 1e-2f);
+            assertThat(GradientClipping.clipGlobalNorm(List.of(big, small), Double.POSITIVE_INFINITY))
+                    .isCloseTo(expected, within(1e-9));
+        }
+    }
 }

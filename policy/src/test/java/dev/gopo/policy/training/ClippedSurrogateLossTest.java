@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,6 +39,7 @@ import static org.assertj.core.api.Assertions.within;
  *   row 1: t0 0 + 0.1 * (1 - 0.5) / 5 = 0.01;  t1 3.0 / 5 = 0.6;  t2 2.0 / 5 + 0.1 * (1 - 2) / 5 = 0.38
  * </pre>
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClippedSurrogateLossTest {
 
     private static final float LN2 = (float) Math.log(2);
@@ -73,6 +77,78 @@ class ClippedSurrogateLossTest {
             for (int i = 0; i < expected.length; i++) {
                 assertThat(grad[i]).as("gradient %d", i).isCloseTo(expected[i], within(1e-5f));
             }
+        }
+    }
+
+    /**
+     * The same example with Dr. GRPO's constant normaliser, budget 4 tokens: D = 4 * 2 completions = 8
+     * instead of the 5 real tokens, so the loss and every gradient are scaled by 5/8, and the
+     * metrics (token means) are unchanged.
+     * <pre>
+     * sum mask * (L_clip + 0.1 KL) = 4.3 + 0.1 * 0.806853 = 4.3806853;  loss = 4.3806853 / 8 = 0.54758566
+     * gradients = (sums above) / 8:  row 0: -0.1/8 = -0.0125, -1.1/8 = -0.1375, 0
+     *                                row 1: 0.05/8 = 0.00625, 3.0/8 = 0.375, 1.9/8 = 0.2375
+     * </pre>
+     */
+    @Test
+    void handComputedExampleWithTheConstantNormaliser() {
+        float[] logp = {logp(1.5), logp(1.1), -0.01f, logp(0.5), logp(1.5), logp(1.0)};
+        float[] old = {-1, -1, -30, -1, -1, -1};
+        float[] ref = {logp[0] + LN2, logp[1], -80, logp[3] - LN2, logp[4], logp[5] + LN2};
+        float[] mask = {1, 1, 0, 1, 1, 1};
+        ClippedSurrogateLoss loss = new ClippedSurrogateLoss(new LossConfig(0.2, 0.2, 0.1));
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Shape bt = new Shape(2, 3);
+            NDArray logpArray = manager.create(logp, bt);
+            logpArray.setRequiresGradient(true);
+            LossTerms terms;
+            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                terms = loss.compute(logpArray, manager.create(old, bt), manager.create(ref, bt),
+                        manager.create(new float[] {1, -2}), manager.create(mask, bt), LossNormaliser.constant(4));
+                collector.backward(terms.loss());
+            }
+            assertThat(terms.lossValue()).isCloseTo(0.54758566f, within(1e-6f));
+            assertThat(terms.policyLoss()).isCloseTo(0.86f, within(1e-5f));
+            assertThat(terms.kl()).isCloseTo(0.1613706f, within(1e-5f));
+            assertThat(terms.tokens()).isEqualTo(5);
+            float[] grad = logpArray.getGradient().toFloatArray();
+            float[] expected = {-0.0125f, -0.1375f, 0f, 0.00625f, 0.375f, 0.2375f};
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(grad[i]).as("gradient %d", i).isCloseTo(expected[i], within(1e-6f));
+            }
+        }
+    }
+
+    /**
+     * The log-ratio is clamped to [-20, 20] before exp. One row, A = -1, beta = 0, eps 0.2:
+     * <pre>
+     * t0 logp -1, old -101: log-ratio 100 -> 20, ratio e^20 = 4.8516520e8 (exp(100) would be +inf, the loss NaN)
+     *    min(-e^20, 1.2 * -1) = -e^20: L = e^20 (the pessimistic term), gradient 0 beyond the bound
+     * t1 logp -1, old -1: ratio 1, L = 1, gradient -A * ratio / 3 = 1/3
+     * t2 logp -3, old -1: ratio e^-2 = 0.1353353, min(-0.1353353, 0.8 * -1) = -0.8: L = 0.8 CLIPPED, gradient 0
+     * loss = (e^20 + 1 + 0.8) / 3 = 161721732.4 (float32: 1.6172173e8);  ratioMean = (e^20 + 1 + e^-2) / 3
+     * </pre>
+     */
+    @Test
+    void theLogRatioIsClampedSoAnAbsurdBehaviourLogProbCannotMakeTheStepNonFinite() {
+        float[] logp = {-1, -1, -3};
+        float[] old = {-101, -1, -1};
+        Shape bt = new Shape(1, 3);
+        ClippedSurrogateLoss loss = new ClippedSurrogateLoss(new LossConfig(0.2, 0.2, 0.0));
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            NDArray logpArray = manager.create(logp, bt);
+            logpArray.setRequiresGradient(true);
+            LossTerms terms;
+            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                terms = loss.compute(logpArray, manager.create(old, bt), manager.create(logp, bt),
+                        manager.create(new float[] {-1}), manager.ones(bt));
+                collector.backward(terms.loss());
+            }
+            double e20 = Math.exp(20);
+            assertThat((double) terms.lossValue()).isCloseTo((e20 + 1.8) / 3, within(1e-6 * e20));
+            assertThat((double) terms.ratioMean()).isCloseTo((e20 + 1 + Math.exp(-2)) / 3, within(1e-6 * e20));
+            assertThat(terms.clipFraction()).isCloseTo(1f / 3, within(1e-6f));
+            assertThat(logpArray.getGradient().toFloatArray()).containsExactly(new float[] {0f, 1f / 3, 0f}, within(1e-6f));
         }
     }
 

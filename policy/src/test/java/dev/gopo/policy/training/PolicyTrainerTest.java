@@ -8,6 +8,7 @@ import dev.gopo.policy.sampling.SampledCompletion;
 import dev.gopo.policy.sampling.Sampler;
 import dev.gopo.policy.sampling.SamplingConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class PolicyTrainerTest {
 
     private static final double TEMPERATURE = 1.0;
@@ -163,18 +165,37 @@ class PolicyTrainerTest {
     }
 
     /**
-     * Behaviour log-probs of -200 (probability e^-200, which no sampler of this model records) make
-     * the ratio exp(logp + 200) overflow float32: the step is rejected without touching the weights
-     * or the optimizer, and the next, sane step trains normally.
+     * Behaviour log-probs of -200 (probability e^-200, which no sampler of this model records) used
+     * to make the ratio exp(logp + 200) overflow float32 and the step NaN. The log-ratio is now
+     * clamped to 20, so the step is finite and applied.
+     */
+    @Test
+    void absurdBehaviourLogProbsNoLongerMakeTheStepNonFinite() {
+        try (PolicyTrainer trainer = PolicyTrainer.create(TestModels.tinyModel(), CONFIG)) {
+            TrainingSequence first = group(trainer.policy(), "hello", 1).get(3);
+            float[] absurd = new float[first.behaviourLogProbs().length];
+            java.util.Arrays.fill(absurd, -200f);
+            StepResult result = trainer.step(List.of(
+                    new TrainingSequence(first.promptTokens(), first.completionTokens(), absurd, -2.0)));
+            assertThat(result.loss()).isFinite().isGreaterThan(1e8);          // 2 * e^20 per token
+            assertThat(result.gradNorm()).isFinite();
+            assertThat(result.recomputed()).isFalse();
+            assertThat(trainer.steps()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * An advantage of -3e38 (finite, but 1.2 times it is not a float32) overflows the loss however
+     * the ratio is bounded: the step is rejected without touching the weights or the optimizer,
+     * and the next, sane step trains normally.
      */
     @Test
     void nonFiniteStepIsRejectedAndLeavesTheModelAsItWas() {
         try (PolicyTrainer trainer = PolicyTrainer.create(TestModels.tinyModel(), CONFIG)) {
             List<TrainingSequence> sane = group(trainer.policy(), "hello", 1);
-            TrainingSequence first = sane.get(3);   // advantage -2: the unclipped term is selected
-            float[] absurd = new float[first.behaviourLogProbs().length];
-            java.util.Arrays.fill(absurd, -200f);
-            TrainingSequence poisoned = new TrainingSequence(first.promptTokens(), first.completionTokens(), absurd, -2.0);
+            TrainingSequence first = sane.get(3);   // negative advantage: the unclipped term is selected
+            TrainingSequence poisoned = new TrainingSequence(first.promptTokens(), first.completionTokens(),
+                    first.behaviourLogProbs(), -3e38);
             String hash = trainer.policy().contentHash();
 
             assertThatThrownBy(() -> trainer.step(List.of(poisoned)))
@@ -188,6 +209,44 @@ class PolicyTrainerTest {
             assertThat(next.step()).isEqualTo(1);
             assertThat(next.gradNorm()).isFinite();
             assertThat(next.ratioMean()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
+        }
+    }
+
+    /**
+     * Dr. GRPO's constant normaliser on the same first step: the loss and the (pre-clip) gradient
+     * norm are the token-mean ones times {@code tokens / (maxCompletionTokens * G)} = tokens / (20 * 4)
+     * (the sampled completions have at most 12 tokens), the token-mean metrics are unchanged.
+     */
+    @Test
+    void theConstantNormaliserScalesLossAndGradientByTokensOverBudgetTimesCompletions() {
+        StepResult mean;
+        StepResult constant;
+        List<TrainingSequence> batch;
+        try (PolicyTrainer trainer = PolicyTrainer.create(TestModels.tinyModel(), CONFIG)) {
+            batch = group(trainer.policy(), "scale", 6);
+            mean = trainer.step(batch);
+        }
+        try (PolicyTrainer trainer = PolicyTrainer.create(TestModels.tinyModel(), CONFIG)) {
+            constant = trainer.step(batch, LossNormaliser.constant(20));
+        }
+        double factor = mean.tokens() / (20.0 * 4);
+        assertThat(factor).isLessThan(1.0);
+        assertThat(constant.loss()).isCloseTo(mean.loss() * factor, within(1e-6 * Math.abs(mean.loss())));
+        assertThat(constant.gradNorm()).isCloseTo(mean.gradNorm() * factor, within(1e-5 * mean.gradNorm()));
+        assertThat(constant.policyLoss()).isEqualTo(mean.policyLoss());
+        assertThat(constant.tokens()).isEqualTo(mean.tokens());
+    }
+
+    @Test
+    void aCompletionLongerThanTheConstantBudgetIsRejectedBeforeAnythingChanges() {
+        try (PolicyTrainer trainer = PolicyTrainer.create(TestModels.tinyModel(), CONFIG)) {
+            List<TrainingSequence> batch = group(trainer.policy(), "budget", 7);
+            String hash = trainer.policy().contentHash();
+            assertThatThrownBy(() -> trainer.step(batch, LossNormaliser.constant(1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("more than maxCompletionTokens 1");
+            assertThat(trainer.policy().contentHash()).isEqualTo(hash);
+            assertThat(trainer.steps()).isZero();
         }
     }
 

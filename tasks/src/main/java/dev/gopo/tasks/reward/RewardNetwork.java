@@ -9,6 +9,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import dev.gopo.policy.model.Scalars;
 
 import java.util.Map;
 
@@ -32,7 +33,8 @@ import java.util.Map;
  * </pre>
  * Attention is bidirectional (every completion word can look at every prompt word: the summarise
  * task needs word frequencies in the prompt), and {@code M_pad} hides padding.
- * Every temporary is attached to the {@code scratch} manager of the call.
+ * Every temporary is attached to the {@code scratch} manager of the call, the scalars too: autograd
+ * keeps them until backward, so they are never {@code (Number)} arguments (see {@link Scalars}).
  */
 final class RewardNetwork {
 
@@ -68,7 +70,7 @@ final class RewardNetwork {
         NDArray completion = scratch.create(inputs.completionMask, new Shape(b, t));          // (B, T)
 
         // Row of (character c, position k) is c * L + k; padding characters are masked out.
-        NDArray rows = chars.mul(l).add(scratch.arange(l));                                   // (B, T, L)
+        NDArray rows = chars.mul(Scalars.ofInt(scratch, l)).add(scratch.arange(l));           // (B, T, L)
         NDArray charMask = chars.gt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                 .expandDims(-1);                                                              // (B, T, L, 1)
         NDArray words = embed(rows, RewardParameters.CHAR_EMBEDDING).mul(charMask)            // (B, T, L, D)
@@ -80,11 +82,13 @@ final class RewardNetwork {
                 .add(embed(inCompletion, RewardParameters.IN_COMPLETION_EMBEDDING))           // + (B, T, D)
                 .add(embed(scratch.arange(t), RewardParameters.POSITION_EMBEDDING))           // + (T, D)
                 .add(embed(segments, RewardParameters.SEGMENT_EMBEDDING));                    // + (B, T, D)
-        NDArray padMask = real.neg().add(1f).mul(MASKED).reshape(b, 1, 1, t);                // (B, 1, 1, T)
+        NDArray padMask = Scalars.mul(Scalars.add(real.neg(), 1f, scratch), MASKED, scratch)
+                .reshape(b, 1, 1, t);                                                         // (B, 1, 1, T)
+        NDArray scale = Scalars.of(scratch, attentionScale);                                 // ()
 
         for (int i = 0; i < config.nLayers(); i++) {
             NDArray h = layerNorm(x, RewardParameters.layer(i, "ln1.gamma"), RewardParameters.layer(i, "ln1.beta"));
-            x = x.add(attention(h, i, padMask, b, t));                                        // (B, T, D)
+            x = x.add(attention(h, i, padMask, scale, b, t));                                 // (B, T, D)
             NDArray h2 = layerNorm(x, RewardParameters.layer(i, "ln2.gamma"), RewardParameters.layer(i, "ln2.beta"));
             NDArray up = Activation.gelu(linear(h2, RewardParameters.layer(i, "mlp.up.weight"),
                     RewardParameters.layer(i, "mlp.up.bias")));                               // (B, T, dMlp)
@@ -92,13 +96,13 @@ final class RewardNetwork {
                     RewardParameters.layer(i, "mlp.down.bias")));                             // (B, T, D)
         }
         NDArray z = layerNorm(x, RewardParameters.FINAL_NORM_GAMMA, RewardParameters.FINAL_NORM_BETA);
-        NDArray features = maskedMean(z, completion).concat(maskedMean(z, real), 1);         // (B, 2D)
+        NDArray features = maskedMean(z, completion, scratch).concat(maskedMean(z, real, scratch), 1); // (B, 2D)
         NDArray hidden = Activation.gelu(linear(features, RewardParameters.HIDDEN_WEIGHT,
                 RewardParameters.HIDDEN_BIAS));                                               // (B, D)
         return linear(hidden, RewardParameters.OUT_WEIGHT, RewardParameters.OUT_BIAS).reshape(b); // (B)
     }
 
-    private NDArray attention(NDArray h, int layer, NDArray padMask, int batch, int steps) {
+    private NDArray attention(NDArray h, int layer, NDArray padMask, NDArray scale, int batch, int steps) {
         int heads = config.nHeads();
         int hd = config.headDim();
         NDList qkv = linear(h, RewardParameters.layer(layer, "attn.qkv.weight"),
@@ -106,7 +110,7 @@ final class RewardNetwork {
         NDArray q = qkv.get(0).reshape(batch, steps, heads, hd).transpose(0, 2, 1, 3);       // (B, H, T, hd)
         NDArray kT = qkv.get(1).reshape(batch, steps, heads, hd).transpose(0, 2, 3, 1);      // (B, H, hd, T)
         NDArray v = qkv.get(2).reshape(batch, steps, heads, hd).transpose(0, 2, 1, 3);       // (B, H, T, hd)
-        NDArray scores = q.matMul(kT).mul(attentionScale).add(padMask);                      // (B, H, T, T)
+        NDArray scores = q.matMul(kT).mul(scale).add(padMask);                               // (B, H, T, T)
         NDArray context = scores.softmax(-1).matMul(v)                                        // (B, H, T, hd)
                 .transpose(0, 2, 1, 3).reshape(batch, steps, heads * hd);                    // (B, T, D)
         return linear(context, RewardParameters.layer(layer, "attn.out.weight"),
@@ -114,9 +118,9 @@ final class RewardNetwork {
     }
 
     /** {@code (B, T, D), (B, T) -> (B, D)}: mean over the positions where {@code mask} is 1. */
-    private static NDArray maskedMean(NDArray z, NDArray mask) {
+    private static NDArray maskedMean(NDArray z, NDArray mask, NDManager scratch) {
         NDArray m = mask.expandDims(-1);                                                      // (B, T, 1)
-        return z.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1f));            // (B, D)
+        return z.mul(m).sum(new int[] {1}).div(Scalars.maximum(m.sum(new int[] {1}), 1f, scratch)); // (B, D)
     }
 
     private NDArray embed(NDArray ids, String name) {
