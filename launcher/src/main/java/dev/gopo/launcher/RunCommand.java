@@ -32,16 +32,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rm-steps", defaultValue = "" + PrepareSettings.DEFAULT_RM_STEPS, description = "Bradley-Terry steps of each reward model. Default: ${DEFAULT-VALUE}")
     int rmSteps;
 
-    @Option(names = "--steps", defaultValue = "20", description = "Learner steps. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--steps", defaultValue = "300", description = "Learner steps. Default: ${DEFAULT-VALUE}")
     int steps;
 
-    @Option(names = "--groups-per-step", defaultValue = "8", description = "Prompts (groups) per learner step. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--groups-per-step", defaultValue = "16", description = "Prompts (groups) per learner step. Default: ${DEFAULT-VALUE}")
     int groupsPerStep;
 
     @Option(names = {"-G", "--group-size"}, defaultValue = "8", description = "Completions per prompt. Default: ${DEFAULT-VALUE}")
     int groupSize;
 
-    @Option(names = "--checkpoint-every", defaultValue = "5", description = "Checkpoint (and announce a policy version) every N steps. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--checkpoint-every", defaultValue = "10", description = "Checkpoint (and announce a policy version) every N steps. Default: ${DEFAULT-VALUE}")
     int checkpointEvery;
 
     @Option(names = "--generators", defaultValue = "1", description = "Generator instances (they share the prompt partitions). Default: ${DEFAULT-VALUE}")
@@ -51,13 +51,13 @@ final class RunCommand implements Callable<Integer> {
             description = "Estimators the ranker runs side by side; the learner trains on the first. Default: ${DEFAULT-VALUE}")
     List<Estimator> estimators;
 
-    @Option(names = "--lr", defaultValue = "5e-5", description = "Learner peak learning rate. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--lr", defaultValue = "3e-4", description = "Learner peak learning rate. Default: ${DEFAULT-VALUE}")
     double lr;
 
     @Option(names = "--beta", defaultValue = "0.04", description = "KL weight. Default: ${DEFAULT-VALUE}")
     double beta;
 
-    @Option(names = "--max-staleness-steps", defaultValue = "15", paramLabel = "STEPS",
+    @Option(names = "--max-staleness-steps", defaultValue = "25", paramLabel = "STEPS",
             description = {"Learner staleness bound in optimiser steps: groups sampled by weights more than this many learner steps",
                     "old are dropped. Generators get new weights every --checkpoint-every steps, so keep it >= --checkpoint-every.",
                     "Default: ${DEFAULT-VALUE}"})
@@ -67,8 +67,17 @@ final class RunCommand implements Callable<Integer> {
             description = "Optional extra learner bound in announced policy versions (coarse: versions come only at checkpoints). Default: off")
     Long maxPolicyLag;
 
-    @Option(names = "--eval-prompts", defaultValue = "32", description = "Held-out prompts per task and version for the evaluator. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--eval-prompts", defaultValue = "64", description = "Held-out prompts per task and version for the evaluator (constrained has 29). Default: ${DEFAULT-VALUE}")
     int evalPrompts;
+
+    @Option(names = "--samples-per-prompt", defaultValue = "4",
+            description = "Completions per held-out prompt for the policy and the reference; the judge compares every pair and its interval resamples prompts. Default: ${DEFAULT-VALUE}")
+    int samplesPerPrompt;
+
+    @Option(names = "--eval-every", defaultValue = "5", paramLabel = "VERSIONS",
+            description = {"Evaluate policy versions whose number is a multiple of this (versions come every --checkpoint-every steps).",
+                    "The last version is always evaluated. Default: ${DEFAULT-VALUE}"})
+    int evalEvery;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of preparation, prompts and sampling. Default: ${DEFAULT-VALUE}")
     long seed;
@@ -78,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
         PrepareSettings prepare = PrepareSettings.defaults().withModelSize(modelSize).withSteps(sftSteps, rmSteps).withSeed(seed);
         PipelineRun.Settings settings = new PipelineRun.Settings(workDir, cacheDir, prepare, steps, groupsPerStep, groupSize,
                 checkpointEvery, generators, estimators, lr, beta, maxStalenessSteps,
-                maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, evalPrompts, seed);
+                maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, evalPrompts, samplesPerPrompt, evalEvery, seed);
         return new PipelineRun(settings, new PrintWriter(System.out, true)).run();
     }
 }

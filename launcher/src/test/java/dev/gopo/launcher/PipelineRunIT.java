@@ -26,7 +26,7 @@ class PipelineRunIT {
     void trainsEvaluatesEveryVersionAndReports() throws Exception {
         PrepareSettings prepare = PrepareSettings.defaults().withModelSize(ModelSize.TINY).withSteps(60, 60).withSeed(3);
         PipelineRun.Settings settings = new PipelineRun.Settings(tmp.resolve("run"), tmp.resolve("cache"), prepare, 4, 3, 4, 2, 1,
-                List.of(Estimator.GOPO, Estimator.GRPO), 1e-4, 0.04, 8, LearnerConfig.NO_VERSION_BOUND, 6, 3);
+                List.of(Estimator.GOPO, Estimator.GRPO), 1e-4, 0.04, 8, LearnerConfig.NO_VERSION_BOUND, 6, 2, 1, 3);
         StringWriter text = new StringWriter();
         int code = new PipelineRun(settings, new PrintWriter(text, true)).run();
         String report = text.toString();

@@ -1,0 +1,19 @@
+package dev.gopo.launcher;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(10)
+class EvaluatedEveryTest {
+
+    @Test
+    void theLastVersionIsAlwaysEvaluated() {
+        assertThat(PipelineRun.evaluatedEvery(30, 5)).isEqualTo(5);
+        assertThat(PipelineRun.evaluatedEvery(2, 5)).isEqualTo(2);
+        assertThat(PipelineRun.evaluatedEvery(12, 5)).isEqualTo(4);
+        assertThat(PipelineRun.evaluatedEvery(7, 5)).isEqualTo(1);
+        assertThat(PipelineRun.evaluatedEvery(30, 1)).isEqualTo(1);
+    }
+}
