@@ -134,7 +134,7 @@ final class PipelineRun {
             LearnerConfig learnerConfig = new LearnerConfig("learner-0", suffix, settings.groupsPerStep(), settings.maxStalenessSteps(),
                     settings.maxPolicyLag(),
                     settings.checkpointEvery(), false, settings.workDir().resolve("learner"), prepared.referencePolicyDir(),
-                    trainer, settings.steps(), Duration.ZERO);
+                    trainer, settings.steps(), Duration.ZERO, TaskVocabulary.MAX_COMPLETION_TOKENS);
             EvaluatorConfig evaluatorConfig = new EvaluatorConfig("evaluator-0", tasks.stream().map(Task::name).toList(),
                     settings.evalPrompts(), 1, TaskVocabulary.MAX_COMPLETION_TOKENS, 1.0, settings.seed(), 1000,
                     settings.workDir().resolve("eval.csv"), prepared.referencePolicyDir(), rewardModels, 0, Duration.ZERO);
