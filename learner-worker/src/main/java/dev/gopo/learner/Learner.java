@@ -262,7 +262,7 @@ public final class Learner implements PollingWorker {
             announcer.announce(policyVersion, result.step(), announcer.save(trainer.policy(), policyVersion));
         }
         Map<String, Double> metrics = StepMetrics.of(result, stepLags, versionLags, staleDropped, futureRejected, temperatureRejected,
-                recomputedSteps, skippedSteps, publisher.deadLetterCount(), wallSeconds, groups.size());
+                recomputedSteps, skippedSteps, publisher.deadLetterCount(), wallSeconds, groups);
         publisher.send(topics.metrics(), config.learnerId(), TrainingMetrics.newBuilder().setLearnerId(config.learnerId())
                 .setStep(result.step()).setPolicyVersion(policyVersion).setMetrics(metrics).setTimestampMs(System.currentTimeMillis()).build());
         log.info(String.format("step %d: loss/policy %.4f loss/kl %.5f ratio/mean %.4f clip %.3f grad/norm %.3f lag %.1f steps "
