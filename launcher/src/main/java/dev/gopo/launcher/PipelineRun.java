@@ -139,7 +139,7 @@ final class PipelineRun {
             LearnerConfig learnerConfig = new LearnerConfig("learner-0", suffix, settings.groupsPerStep(), settings.maxStalenessSteps(),
                     settings.maxPolicyLag(),
                     settings.checkpointEvery(), false, settings.workDir().resolve("learner"), prepared.referencePolicyDir(),
-                    trainer, settings.steps(), Duration.ZERO);
+                    trainer, settings.steps(), Duration.ZERO, TaskVocabulary.MAX_COMPLETION_TOKENS);
             long lastVersion = (settings.steps() + settings.checkpointEvery() - 1) / settings.checkpointEvery();
             int evalEvery = evaluatedEvery(lastVersion, settings.evalEvery());
             if (evalEvery != settings.evalEvery()) {

@@ -3,6 +3,7 @@ package dev.gopo.learner;
 import dev.gopo.avro.AdvantageGroup;
 import dev.gopo.avro.ScoredCompletion;
 import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.policy.training.LossNormaliser;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,10 @@ import java.util.Optional;
  *   <li>{@link DeadLetterReason#TEMPERATURE_MISMATCH}: some completion was sampled at a temperature
  *       other than the learner's {@code TrainerConfig.temperature}; its behaviour log-probs are those of
  *       another distribution than the one the learner's log-probs are computed under.</li>
+ *   <li>{@link DeadLetterReason#INCONSISTENT_RECORD}: some completion is longer than the generation budget of a
+ *       {@link LossNormaliser#constant(int) constant} (Dr. GRPO) normaliser. Dr. GRPO divides the loss by that budget
+ *       per completion, so a longer completion means the budget is not the generators' {@code --max-new-tokens}
+ *       (or the producer broke it); the trainer would refuse the whole step, so the group is refused here, alone.</li>
  *   <li>{@link DeadLetterReason#STALE_POLICY}: {@code stepLag > maxStalenessSteps}, or
  *       {@code versionLag > maxPolicyLag} when that optional bound is set.</li>
  * </ol>
@@ -34,8 +39,9 @@ import java.util.Optional;
  * @param maxStalenessSteps the staleness bound in optimiser steps (0 = strictly on-policy)
  * @param maxPolicyLag      optional extra bound in announced versions; {@link LearnerConfig#NO_VERSION_BOUND} = off
  * @param temperature       the learner's temperature; completions must have been sampled at it
+ * @param normaliser        the learner's loss normaliser; with {@link LossNormaliser#constant(int)} completions must fit its budget
  */
-record GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperature) {
+record GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperature, LossNormaliser normaliser) {
     /** Relative tolerance of the temperature comparison: a value parsed from the same decimal is equal, anything else is not. */
     static final double TEMPERATURE_TOLERANCE = 1e-9;
 
@@ -52,6 +58,14 @@ record GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperat
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be a finite number > 0, got " + temperature);
         }
+        if (normaliser == null) {
+            throw new IllegalArgumentException("normaliser is null: use LossNormaliser.tokenMean() unless training on Dr. GRPO advantages");
+        }
+    }
+
+    /** With token-level averaging, which every estimator but Dr. GRPO uses. */
+    GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperature) {
+        this(maxStalenessSteps, maxPolicyLag, temperature, LossNormaliser.tokenMean());
     }
 
     /** Optimiser steps between the oldest weights that sampled the group and the learner's current step (never negative). */
@@ -85,6 +99,17 @@ record GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperat
                         + c.getGeneratorId() + ") but this learner computes log-probs at temperature " + temperature
                         + ": the importance ratio would compare two different distributions. Run generators and learner with the"
                         + " same --temperature"));
+            }
+        }
+        for (ScoredCompletion c : group.getCompletions()) {
+            try {
+                normaliser.requireFits(c.getTokenIds().size(), c.getIndex());
+            } catch (IllegalArgumentException e) {
+                return Optional.of(new Refusal(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.getIndex() + " of group "
+                        + group.getGroupId() + " (generator " + c.getGeneratorId() + ") has " + c.getTokenIds().size()
+                        + " tokens, more than --max-completion-tokens " + normaliser.maxCompletionTokens() + ": Dr. GRPO divides"
+                        + " the loss by that budget per completion, so it must be the generators' --max-new-tokens (EOS included)."
+                        + " Set --max-completion-tokens to it, or find the producer that wrote longer completions"));
             }
         }
         long steps = stepLag(group, currentStep);

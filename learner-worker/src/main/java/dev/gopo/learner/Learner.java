@@ -73,6 +73,7 @@ public final class Learner implements PollingWorker {
     private long staleDropped;
     private long futureRejected;
     private long temperatureRejected;
+    private long overBudgetRejected;
     private long skippedSteps;
     private long recomputedSteps;
     private int nonFiniteInARow;
@@ -85,7 +86,8 @@ public final class Learner implements PollingWorker {
         this.input = topics.advantages(config.advantagesTopic().isEmpty() ? null : config.advantagesTopic());
         this.checkpoints = new CheckpointStore(config.checkpointDir(), 2);
         this.assembler = new StepAssembler(config.groupsPerStep());
-        this.admission = new GroupAdmission(config.maxStalenessSteps(), config.maxPolicyLag(), config.trainer().temperature());
+        this.admission = new GroupAdmission(config.maxStalenessSteps(), config.maxPolicyLag(), config.trainer().temperature(),
+                config.lossNormaliser());
         if (!config.announceEveryStep() && config.maxStalenessSteps() < config.checkpointEvery() - 1) {
             log.warn("--max-staleness-steps {} is below --checkpoint-every {} - 1: generators get new weights only at checkpoints, "
                     + "so most groups will be dropped as stale; raise it or use --announce-every-step",
@@ -107,8 +109,7 @@ public final class Learner implements PollingWorker {
         }
         stepPosition.putAll(checkpointOffsets);
         this.publisher = new RecordPublisher(cluster, topics, "learner", config.learnerId());
-        this.announcer = new PolicyAnnouncer(config.policiesDir(), publisher, topics,
-                config.advantagesTopic().isEmpty() ? "GOPO" : config.advantagesTopic().toUpperCase());
+        this.announcer = new PolicyAnnouncer(config.policiesDir(), publisher, topics, config.estimatorName());
     }
 
     private static TopicPartition parse(String tp) {
@@ -136,6 +137,11 @@ public final class Learner implements PollingWorker {
     /** Groups dead-lettered because they were sampled at another temperature than the learner's. */
     public long temperatureRejected() {
         return temperatureRejected;
+    }
+
+    /** Groups dead-lettered because a completion is longer than the Dr. GRPO generation budget ({@code --max-completion-tokens}). */
+    public long overBudgetRejected() {
+        return overBudgetRejected;
     }
 
     /** Runs until {@code stop} is set, {@code maxSteps} is reached or the idle timeout passes; then checkpoints. */
@@ -172,8 +178,8 @@ public final class Learner implements PollingWorker {
         }
         publisher.flush();
         log.info("learner stopped at step {}, policy version {}; {} stale groups dropped, {} future-claiming and {} "
-                + "temperature-mismatched groups rejected, {} steps recomputed, {} non-finite steps skipped, {} dead letters",
-                trainer.steps(), policyVersion, staleDropped, futureRejected, temperatureRejected, recomputedSteps, skippedSteps,
+                + "temperature-mismatched and {} over-budget groups rejected, {} steps recomputed, {} non-finite steps skipped, {} dead letters",
+                trainer.steps(), policyVersion, staleDropped, futureRejected, temperatureRejected, overBudgetRejected, recomputedSteps, skippedSteps,
                 publisher.deadLetterCount());
     }
 
@@ -201,6 +207,7 @@ public final class Learner implements PollingWorker {
                 case STALE_POLICY -> staleDropped++;
                 case FUTURE_POLICY -> futureRejected++;
                 case TEMPERATURE_MISMATCH -> temperatureRejected++;
+                case INCONSISTENT_RECORD -> overBudgetRejected++;
                 default -> throw new IllegalStateException("unexpected admission refusal " + refusal.get().reason());
             }
             publisher.deadLetter(record, refusal.get().reason(), refusal.get().detail());
@@ -229,7 +236,7 @@ public final class Learner implements PollingWorker {
         List<Long> versionLags = groups.stream().map(g -> GroupAdmission.versionLag(g, policyVersion)).toList();
         StepResult result;
         try {
-            result = trainer.step(StepAssembler.sequences(groups));
+            result = trainer.step(StepAssembler.sequences(groups), config.lossNormaliser());
         } catch (NonFiniteStepException e) {
             skip(step, e);
             return;
@@ -237,9 +244,12 @@ public final class Learner implements PollingWorker {
         nonFiniteInARow = 0;
         if (result.recomputed()) {
             recomputedSteps++;
-            log.warn("step {}: the first attempt had a non-finite loss or gradient norm; the recomputed step is finite "
-                    + "(grad/norm {}), so it was transient, not the batch's ({} such steps so far)", result.step(),
-                    String.format(Locale.ROOT, "%.3f", result.gradNorm()), recomputedSteps);
+            // Expected 0 since the freed-scalar bug was fixed: the same inputs must give the same step, so a finite
+            // recomputation means some state changed between the attempts (a (Number) scalar, an array closed early).
+            log.error("step {}: the first attempt had a non-finite loss or gradient norm but the recomputation from the same "
+                    + "inputs is finite (grad/norm {}): the same batch gave two different steps, which must not happen (expected "
+                    + "0 since the freed-scalar bug was fixed, policy README \"Scalars and autograd\"). Please report it with this "
+                    + "log; {} such steps so far", result.step(), String.format(Locale.ROOT, "%.3f", result.gradNorm()), recomputedSteps);
         }
         long now = System.nanoTime();
         double wallSeconds = (now - lastStepEndNanos) / 1e9;
@@ -252,7 +262,7 @@ public final class Learner implements PollingWorker {
             announcer.announce(policyVersion, result.step(), announcer.save(trainer.policy(), policyVersion));
         }
         Map<String, Double> metrics = StepMetrics.of(result, stepLags, versionLags, staleDropped, futureRejected, temperatureRejected,
-                recomputedSteps, skippedSteps, publisher.deadLetterCount(), wallSeconds, groups.size());
+                recomputedSteps, skippedSteps, publisher.deadLetterCount(), wallSeconds, groups);
         publisher.send(topics.metrics(), config.learnerId(), TrainingMetrics.newBuilder().setLearnerId(config.learnerId())
                 .setStep(result.step()).setPolicyVersion(policyVersion).setMetrics(metrics).setTimestampMs(System.currentTimeMillis()).build());
         log.info(String.format("step %d: loss/policy %.4f loss/kl %.5f ratio/mean %.4f clip %.3f grad/norm %.3f lag %.1f steps "

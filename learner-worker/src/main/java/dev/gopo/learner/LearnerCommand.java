@@ -75,6 +75,11 @@ public final class LearnerCommand implements Callable<Integer> {
     @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature of the generators; groups sampled at another are dead-lettered (TEMPERATURE_MISMATCH). Default: ${DEFAULT-VALUE}")
     double temperature;
 
+    @Option(names = "--max-completion-tokens", defaultValue = "0", paramLabel = "TOKENS",
+            description = {"The generators' --max-new-tokens. Required with --advantages dr-grpo: Dr. GRPO divides the loss by",
+                    "this budget times the completions instead of averaging over tokens. Default: not set"})
+    int maxCompletionTokens;
+
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in total (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}")
     long maxSteps;
 
@@ -89,7 +94,7 @@ public final class LearnerCommand implements Callable<Integer> {
                 temperature);
         return new LearnerConfig(learnerId, advantagesTopic, groupsPerStep, maxStalenessSteps,
                 maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, checkpointEvery, announceEveryStep,
-                workDir, initPolicy, trainer, maxSteps, Duration.ofSeconds(idleTimeoutSeconds));
+                workDir, initPolicy, trainer, maxSteps, Duration.ofSeconds(idleTimeoutSeconds), maxCompletionTokens);
     }
 
     @Override

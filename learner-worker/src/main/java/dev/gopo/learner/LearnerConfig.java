@@ -1,8 +1,10 @@
 package dev.gopo.learner;
 
+import dev.gopo.policy.training.LossNormaliser;
 import dev.gopo.policy.training.TrainerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -23,12 +25,18 @@ import java.util.Objects;
  * @param trainer            loss, optimizer and temperature
  * @param maxSteps           stop after this many steps in total (0 = run until stopped)
  * @param idleTimeout        stop when no advantage group arrives for this long (zero = never)
+ * @param maxCompletionTokens the generators' generation budget ({@code --max-new-tokens}, EOS included); required with
+ *                           the Dr. GRPO advantages, whose loss is divided by this constant times the completions
+ *                           (0 = not set)
  */
 public record LearnerConfig(String learnerId, String advantagesTopic, int groupsPerStep, long maxStalenessSteps, long maxPolicyLag,
                             int checkpointEvery, boolean announceEveryStep, Path workDir, Path initPolicyDir,
-                            TrainerConfig trainer, long maxSteps, Duration idleTimeout) {
+                            TrainerConfig trainer, long maxSteps, Duration idleTimeout, int maxCompletionTokens) {
     /** {@code maxPolicyLag} value that turns the version bound off. */
     public static final long NO_VERSION_BOUND = Long.MAX_VALUE;
+
+    /** Suffix of the Dr. GRPO advantages topic ({@code Estimator.DR_GRPO.topicSuffix()} in the ranker). */
+    public static final String DR_GRPO_SUFFIX = "dr-grpo";
 
     public LearnerConfig {
         if (learnerId == null || !learnerId.matches("[a-zA-Z0-9._-]+")) {
@@ -58,9 +66,31 @@ public record LearnerConfig(String learnerId, String advantagesTopic, int groups
         if (maxSteps < 0) {
             throw new IllegalArgumentException("--max-steps must be >= 0 (0 = unlimited), got " + maxSteps);
         }
+        if (maxCompletionTokens < 0) {
+            throw new IllegalArgumentException("--max-completion-tokens must be >= 0 (0 = not set), got " + maxCompletionTokens);
+        }
+        if (DR_GRPO_SUFFIX.equals(advantagesTopic) && maxCompletionTokens < 1) {
+            throw new IllegalArgumentException("--advantages dr-grpo needs --max-completion-tokens: Dr. GRPO divides the loss by the "
+                    + "generation budget, so pass the generators' --max-new-tokens");
+        }
         if (idleTimeout == null || idleTimeout.isNegative()) {
             throw new IllegalArgumentException("--idle-timeout must be >= 0, got " + idleTimeout);
         }
+    }
+
+    /** Dr. GRPO's constant normaliser on its advantages, token-level averaging on every other estimator's. */
+    public LossNormaliser lossNormaliser() {
+        return DR_GRPO_SUFFIX.equals(advantagesTopic) ? LossNormaliser.constant(maxCompletionTokens) : LossNormaliser.tokenMean();
+    }
+
+    /**
+     * The estimator this learner trains with, as the ranker's {@code Estimator} enum spells it and as the ranker writes it on
+     * {@code AdvantageGroup.estimator}: {@code GOPO} for the plain advantages topic, else the suffix in upper case with
+     * {@code -} as {@code _} ({@code dr-grpo} gives {@code DR_GRPO}). Announced on every policy version, so readers can
+     * compare it with the advantage records' estimator.
+     */
+    public String estimatorName() {
+        return advantagesTopic.isEmpty() ? "GOPO" : advantagesTopic.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     public Path checkpointDir() {

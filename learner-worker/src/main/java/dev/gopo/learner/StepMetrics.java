@@ -1,5 +1,7 @@
 package dev.gopo.learner;
 
+import dev.gopo.avro.AdvantageGroup;
+import dev.gopo.avro.ScoredCompletion;
 import dev.gopo.policy.training.StepResult;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +17,11 @@ final class StepMetrics {
     /**
      * @param stepLags    per group, optimiser steps between its oldest sampling weights and the step's weights
      * @param versionLags per group, the same in announced policy versions (kept for readers of the older metric)
+     * @param groups      the step's groups, for their count and rewards
      */
     static Map<String, Double> of(StepResult r, List<Long> stepLags, List<Long> versionLags, long staleDropped, long futureRejected,
                                   long temperatureRejected, long recomputedSteps, long skippedSteps, long deadLetters, double wallSeconds,
-                                  int groups) {
+                                  List<AdvantageGroup> groups) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss/total", r.loss());
         m.put("loss/policy", r.policyLoss());
@@ -28,7 +31,9 @@ final class StepMetrics {
         m.put("grad/norm", r.gradNorm());
         m.put("train/lr", r.lr());
         m.put("train/tokens", (double) r.tokens());
-        m.put("train/groups", (double) groups);
+        m.put("train/groups", (double) groups.size());
+        m.put("reward/mean", rewardMean(groups));
+        m.put("reward/group_std_mean", groupStdMean(groups));
         m.put("time/step_ms", (double) r.stepMillis());
         m.put("throughput/tokens_per_s", wallSeconds > 0 ? r.tokens() / wallSeconds : 0.0);
         m.put("lag/optimizer_steps", stepLags.stream().mapToLong(Long::longValue).average().orElse(0));
@@ -42,5 +47,33 @@ final class StepMetrics {
         m.put("steps/skipped_non_finite", (double) skippedSteps);
         m.put("dead_letters/total", (double) deadLetters);
         return m;
+    }
+
+    /** Mean raw reward over every completion of the step (each completion weighs the same); 0 without completions. */
+    static double rewardMean(List<AdvantageGroup> groups) {
+        return groups.stream().flatMap(g -> g.getCompletions().stream()).mapToDouble(ScoredCompletion::getReward).average().orElse(0);
+    }
+
+    /**
+     * Mean over the step's groups of the within-group standard deviation of the rewards,
+     * {@code sqrt(sum_i (r_i - mean r)^2 / G)} (population form; 0 for a group of one). It says how much ranking signal
+     * the groups carry: at 0 every completion of a group got the same reward and GOPO gives it all-zero advantages.
+     */
+    static double groupStdMean(List<AdvantageGroup> groups) {
+        return groups.stream().mapToDouble(g -> {
+            double[] r = g.getCompletions().stream().mapToDouble(ScoredCompletion::getReward).toArray();
+            if (r.length == 0) {
+                return 0;
+            }
+            double mean = 0;
+            for (double x : r) {
+                mean += x / r.length;
+            }
+            double squares = 0;
+            for (double x : r) {
+                squares += (x - mean) * (x - mean);
+            }
+            return Math.sqrt(squares / r.length);
+        }).average().orElse(0);
     }
 }

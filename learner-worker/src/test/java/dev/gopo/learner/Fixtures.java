@@ -28,12 +28,43 @@ final class Fixtures {
         return group(id, g, policyVersion, seed, -4.5f);
     }
 
-    /**
-     * A group whose behaviour log-probs are drawn from {@code [logProbFloor, logProbFloor + 1)}; a floor
-     * of -200 (a probability no sampler records) makes the importance ratio overflow float32.
-     */
+    /** A group whose behaviour log-probs are drawn from {@code [logProbFloor, logProbFloor + 1)}. */
     static AdvantageGroup group(String id, int g, long policyVersion, long seed, float logProbFloor) {
         return group(id, g, policyVersion, 0, 1.0, seed, logProbFloor);
+    }
+
+    /** Longest completion of a fixture group (3 to 8 tokens, EOS included): the generation budget for Dr. GRPO. */
+    static final int MAX_COMPLETION_TOKENS = 8;
+
+    /** Reward scale of {@link #drGrpoGroup} whose advantages overflow the float32 loss (finite doubles, so the ranker passes them). */
+    static final double OVERFLOWING_REWARD_SCALE = 3e38;
+
+    /**
+     * A group as the ranker's Dr. GRPO estimator emits it on {@code advantages.dr-grpo}: rewards
+     * {@code rewardScale * (1 - 2 i / (G - 1))} (from {@code +rewardScale} down to {@code -rewardScale}) and advantages
+     * {@code A_i = r_i - mean(r)}.
+     *
+     * <p>With {@link #OVERFLOWING_REWARD_SCALE} this is the realistic way a non-finite step reaches the learner. GOPO
+     * advantages are bounded (±2) and GRPO's z-scores by the group size, but Dr. GRPO's (and RLOO's) are raw reward
+     * differences: the ranker only requires rewards and advantages to be finite doubles, so an external reward producer
+     * writing rewards of ±3e38 (a broken reward model, or a "very bad" sentinel) gives advantages of ±3e38 that are
+     * valid records but overflow the learner's float32 loss ({@code ratio * A} summed over tokens). Behaviour log-probs
+     * can no longer poison a step: the learner clamps the log-ratio to [-20, 20].
+     */
+    static AdvantageGroup drGrpoGroup(String id, int g, long policyVersion, long seed, double rewardScale) {
+        AdvantageGroup base = group(id, g, policyVersion, seed);
+        double[] rewards = new double[g];
+        double mean = 0;
+        for (int i = 0; i < g; i++) {
+            rewards[i] = rewardScale * (1.0 - 2.0 * i / (g - 1));
+            mean += rewards[i] / g;   // as the ranker does: a sum of r_i / G cannot overflow
+        }
+        List<ScoredCompletion> completions = new ArrayList<>();
+        for (int i = 0; i < g; i++) {
+            completions.add(ScoredCompletion.newBuilder(base.getCompletions().get(i)).setReward(rewards[i])
+                    .setAdvantage(rewards[i] - mean).build());
+        }
+        return AdvantageGroup.newBuilder(base).setEstimator("DR_GRPO").setCompletions(completions).build();
     }
 
     /** A group whose completions were all sampled by weights of {@code policyStep} (version {@code policyVersion}) at {@code temperature}. */

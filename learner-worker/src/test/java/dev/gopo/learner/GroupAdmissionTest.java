@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gopo.avro.AdvantageGroup;
 import dev.gopo.avro.ScoredCompletion;
 import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.policy.training.LossNormaliser;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -71,10 +72,30 @@ class GroupAdmissionTest {
         assertThat(new GroupAdmission(5, LearnerConfig.NO_VERSION_BOUND, Double.parseDouble("0.70")).check(g, 0, 0)).isEmpty();
     }
 
+    /** Dr. GRPO's constant normaliser: a completion longer than its budget is refused alone instead of failing the whole step. */
+    @Test
+    void aCompletionLongerThanTheDrGrpoBudgetIsAnInconsistentRecord() {
+        AdvantageGroup g = Fixtures.group("a", 4, 0, 0, 1.0, 1, -4.5f);
+        int longest = g.getCompletions().stream().mapToInt(c -> c.getTokenIds().size()).max().orElseThrow();
+        ScoredCompletion over = g.getCompletions().stream().filter(c -> c.getTokenIds().size() == longest).findFirst().orElseThrow();
+        assertThat(new GroupAdmission(5, LearnerConfig.NO_VERSION_BOUND, 1.0, LossNormaliser.constant(longest)).check(g, 0, 0))
+                .as("a completion of exactly the budget fits").isEmpty();
+        assertThat(new GroupAdmission(5, LearnerConfig.NO_VERSION_BOUND, 1.0, LossNormaliser.constant(longest - 1)).check(g, 0, 0))
+                .hasValueSatisfying(r -> {
+                    assertThat(r.reason()).isEqualTo(DeadLetterReason.INCONSISTENT_RECORD);
+                    assertThat(r.detail()).contains("completion " + over.getIndex() + " of group a", "has " + longest + " tokens",
+                            "--max-completion-tokens " + (longest - 1), "--max-new-tokens");
+                });
+        assertThat(new GroupAdmission(5, LearnerConfig.NO_VERSION_BOUND, 1.0, LossNormaliser.tokenMean()).check(g, 0, 0))
+                .as("token-level averaging has no budget").isEmpty();
+        assertThat(STEPS_5.check(g, 0, 0)).as("the three-argument form averages over tokens").isEmpty();
+    }
+
     @Test
     void badSettingsAreRejected() {
         assertThatThrownBy(() -> new GroupAdmission(-1, 1, 1.0)).hasMessageContaining("maxStalenessSteps");
         assertThatThrownBy(() -> new GroupAdmission(1, -1, 1.0)).hasMessageContaining("maxPolicyLag");
         assertThatThrownBy(() -> new GroupAdmission(1, 1, 0)).hasMessageContaining("temperature");
+        assertThatThrownBy(() -> new GroupAdmission(1, 1, 1.0, null)).hasMessageContaining("normaliser");
     }
 }

@@ -36,4 +36,27 @@ class LearnerConfigTest {
         assertThatThrownBy(() -> parse("--init-policy", "p", "--temperature", "0")).hasMessageContaining("temperature");
         assertThatThrownBy(() -> parse("--init-policy", "p", "--lr", "-1")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void drGrpoAdvantagesUseTheConstantNormaliser() {
+        assertThat(parse("--init-policy", "p").lossNormaliser()).isEqualTo(dev.gopo.policy.training.LossNormaliser.tokenMean());
+        assertThat(parse("--init-policy", "p", "--advantages", "dr-grpo", "--max-completion-tokens", "48").lossNormaliser())
+                .isEqualTo(dev.gopo.policy.training.LossNormaliser.constant(48));
+        assertThat(parse("--init-policy", "p", "--advantages", "grpo", "--max-completion-tokens", "48").lossNormaliser())
+                .isEqualTo(dev.gopo.policy.training.LossNormaliser.tokenMean());
+        assertThatThrownBy(() -> parse("--init-policy", "p", "--advantages", "dr-grpo")).hasMessageContaining("--max-completion-tokens");
+        assertThatThrownBy(() -> parse("--init-policy", "p", "--max-completion-tokens", "-1")).hasMessageContaining("--max-completion-tokens");
+    }
+
+    /** The announced estimator is spelled as the ranker's {@code Estimator} enum (and its {@code AdvantageGroup.estimator}). */
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void theEstimatorIsNamedAsTheRankerNamesIt() {
+        assertThat(parse("--init-policy", "p").estimatorName()).isEqualTo("GOPO");
+        assertThat(parse("--init-policy", "p", "--advantages", "grpo").estimatorName()).isEqualTo("GRPO");
+        assertThat(parse("--init-policy", "p", "--advantages", "dr-grpo", "--max-completion-tokens", "12").estimatorName())
+                .isEqualTo("DR_GRPO");
+        assertThat(parse("--init-policy", "p", "--advantages", "gopo-arbitrary-ties").estimatorName()).isEqualTo("GOPO_ARBITRARY_TIES");
+    }
 }

@@ -19,6 +19,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class LearnerHarness {
     final TestInfra infra = TestInfra.get();
     final ClusterConfig cluster;
+    /** Suffix of the advantages topic the fixtures go to (empty = the GOPO topic), as {@code --advantages}. */
+    final String advantagesSuffix;
 
     LearnerHarness(String name) {
         this(name, 2);
@@ -26,8 +28,14 @@ final class LearnerHarness {
 
     /** With one partition the learner reads the groups in the order they were produced. */
     LearnerHarness(String name, int partitions) {
+        this(name, partitions, "");
+    }
+
+    /** Fixtures go to the advantages topic of {@code advantagesSuffix}, e.g. {@code dr-grpo}. */
+    LearnerHarness(String name, int partitions, String advantagesSuffix) {
+        this.advantagesSuffix = advantagesSuffix;
         cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames(TestInfra.uniquePrefix(name)));
-        infra.createTopics(List.of(cluster.topicNames().advantages()), partitions);
+        infra.createTopics(List.of(cluster.topicNames().advantages(advantagesSuffix)), partitions);
     }
 
     List<String> produceGroups(int count, int g, long policyVersion) throws Exception {
@@ -36,7 +44,7 @@ final class LearnerHarness {
 
     /** Produces {@code count} fixture groups with ids {@code <idPrefix>-<i>}; see {@link Fixtures#group(String, int, long, long, float)}. */
     List<String> produceGroups(String idPrefix, int count, int g, long policyVersion, float logProbFloor) throws Exception {
-        Topic<String, AdvantageGroup> topic = cluster.topics().advantages();
+        Topic<String, AdvantageGroup> topic = cluster.topics().advantages(advantagesSuffix);
         List<String> ids = new ArrayList<>();
         try (KafkaProducer<String, AdvantageGroup> producer = new KafkaProducer<>(infra.producerProps(),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
@@ -52,7 +60,7 @@ final class LearnerHarness {
 
     /** Produces one fixture group per entry, in order, each with its own id, version, step and temperature. */
     void produce(List<AdvantageGroup> groups) throws Exception {
-        Topic<String, AdvantageGroup> topic = cluster.topics().advantages();
+        Topic<String, AdvantageGroup> topic = cluster.topics().advantages(advantagesSuffix);
         try (KafkaProducer<String, AdvantageGroup> producer = new KafkaProducer<>(infra.producerProps(),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             for (AdvantageGroup group : groups) {

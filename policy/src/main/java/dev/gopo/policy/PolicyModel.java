@@ -23,11 +23,14 @@ import java.util.Map;
  * The policy: a decoder-only causal transformer (see {@link CausalTransformer}) with its config
  * and tokenizer. Owns an {@link NDManager} on its device holding the weights; close it when done.
  *
- * <p><b>Temperature convention.</b> Log-probs are always those of the full temperature-scaled
- * distribution {@code log_softmax(logits / temperature)}. The generator records behaviour
- * log-probs at its sampling temperature and the learner must pass the same temperature to
- * {@link #tokenLogProbs}; otherwise the on-policy ratio is not 1. The temperature is therefore an
- * explicit argument, not hidden model state.
+ * <p><b>Temperature and log-prob convention.</b> The behaviour log-prob a generator records is that of
+ * the distribution the token was actually sampled from: {@code log_softmax(logits / temperature)},
+ * renormalised over the top-k / top-p set when truncation is on ({@code log p(t) - log sum_K p}; see
+ * the policy README, "Temperature and log-prob convention"). {@link #tokenLogProbs} computes the
+ * untruncated {@code log_softmax(logits / temperature)}, which equals the recorded value when top-k
+ * and top-p are off; with truncation an on-policy ratio is the kept mass ({@code <= 1}), not 1. The
+ * learner must pass the generators' temperature, which travels with every completion; it is
+ * therefore an explicit argument, not hidden model state.
  *
  * <p><b>Threads.</b> Forward passes only read the weights, so several threads may sample from one
  * model at once; updating weights (the trainer) and closing must not overlap with them.
@@ -144,8 +147,10 @@ public final class PolicyModel implements AutoCloseable {
     }
 
     /**
-     * Log-prob of each next token under the full temperature-scaled distribution:
-     * {@code out[b, t] = log_softmax(logits[b, t] / temperature)[tokens[b, t+1]]}.
+     * Log-prob of each next token under the full (untruncated) temperature-scaled distribution:
+     * {@code out[b, t] = log_softmax(logits[b, t] / temperature)[tokens[b, t+1]]}. This is the learner's
+     * {@code logp_theta}; the behaviour log-probs it is compared with are those of the distribution
+     * actually sampled (after top-k / top-p), equal to this one when truncation is off.
      * Causal: {@code out[b, t]} depends only on {@code tokens[b, 0..t+1]}.
      *
      * <p>Differentiable with respect to the weights when they require gradients (the trained

@@ -135,7 +135,7 @@ public final class LearnerBenchmark implements Callable<Integer> {
             }
         }
         LearnerConfig config = new LearnerConfig("bench-" + size, "", groupsPerStep, Long.MAX_VALUE / 4, LearnerConfig.NO_VERSION_BOUND, checkpointEvery, false,
-                dir.resolve("learner"), init, trainerConfig, steps, Duration.ofSeconds(30));
+                dir.resolve("learner"), init, trainerConfig, steps, Duration.ofSeconds(30), 0);
         try (Learner learner = new Learner(config, cluster)) {
             learner.run(new AtomicBoolean());
         }

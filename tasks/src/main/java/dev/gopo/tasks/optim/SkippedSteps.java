@@ -6,7 +6,8 @@ import org.slf4j.Logger;
 /**
  * Counts optimisation steps skipped for a non-finite loss or gradient. A rare one is tolerated
  * (logged as a warning) so that a long prepare run is not lost to a single bad batch; more than
- * {@code max(3, steps / 100)} means training is diverging and stops with an error.
+ * {@code max(3, steps / 100)} means training is diverging and stops with an error. A step whose
+ * recomputation is finite is logged as an error: the same inputs must give the same step.
  */
 public final class SkippedSteps {
 
@@ -28,7 +29,10 @@ public final class SkippedSteps {
     public void record(GradientStep.Outcome<?> result, int step, Logger log) {
         if (result.applied()) {
             if (result.recomputed()) {
-                log.warn("{}: step {}: the first attempt was non-finite, the recomputed step is finite (transient)", what, step);
+                // Expected 0 since the freed-scalar bug was fixed: the same inputs must give the same step.
+                log.error("{}: step {}: the first attempt was non-finite but the recomputation from the same inputs is finite: "
+                        + "the same batch gave two different steps, which must not happen (expected 0 since the freed-scalar bug "
+                        + "was fixed, policy README \"Scalars and autograd\"). Please report it with this log", what, step);
             }
             return;
         }
