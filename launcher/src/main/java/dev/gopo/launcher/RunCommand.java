@@ -67,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
             description = "Optional extra learner bound in announced policy versions (coarse: versions come only at checkpoints). Default: off")
     Long maxPolicyLag;
 
-    @Option(names = "--eval-prompts", defaultValue = "64", description = "Held-out prompts per task and version for the evaluator (constrained has 29). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--eval-prompts", defaultValue = "128", description = "Held-out prompts per task and version for the evaluator (constrained has 29). Default: ${DEFAULT-VALUE}")
     int evalPrompts;
 
     @Option(names = "--samples-per-prompt", defaultValue = "4",
