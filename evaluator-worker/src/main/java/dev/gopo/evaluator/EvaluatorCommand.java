@@ -1,5 +1,6 @@
 package dev.gopo.evaluator;
 
+import dev.gopo.tasks.TaskVocabulary;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.WorkerProcess;
 import dev.gopo.tasks.judge.Bootstrap;
@@ -47,7 +48,7 @@ public final class EvaluatorCommand implements Callable<Integer> {
             description = "Evaluate only versions whose number is a multiple of N (paper: every 25 steps). Default: ${DEFAULT-VALUE}")
     int every;
 
-    @Option(names = "--max-new-tokens", defaultValue = "41", paramLabel = "N",
+    @Option(names = "--max-new-tokens", defaultValue = "" + TaskVocabulary.MAX_COMPLETION_TOKENS, paramLabel = "N",
             description = "Completion length limit, EOS included (clamped to the model's context). Default: ${DEFAULT-VALUE}")
     int maxNewTokens;
 

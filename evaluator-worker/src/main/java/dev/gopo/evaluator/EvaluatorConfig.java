@@ -1,6 +1,7 @@
 package dev.gopo.evaluator;
 
 import dev.gopo.tasks.Task;
+import dev.gopo.tasks.TaskVocabulary;
 import dev.gopo.tasks.TaskRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +54,7 @@ public record EvaluatorConfig(String evaluatorId, List<String> tasks, int evalPr
         }
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("--max-new-tokens must be >= 1, got " + maxNewTokens
-                    + " (the built-in tasks need " + (Task.MAX_COMPLETION_CHARS + 1) + ")");
+                    + " (the built-in tasks need " + TaskVocabulary.MAX_COMPLETION_TOKENS + " with the prepared word-level policy)");
         }
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("--temperature must be a finite number > 0, got " + temperature

@@ -1,5 +1,6 @@
 package dev.gopo.generator;
 
+import dev.gopo.tasks.TaskVocabulary;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.WorkerProcess;
 import dev.gopo.policy.sampling.SamplingConfig;
@@ -40,7 +41,8 @@ public final class GeneratorCommand implements Callable<Integer> {
     @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus filter, 1.0 = off. Default: ${DEFAULT-VALUE}")
     double topP;
 
-    @Option(names = "--max-new-tokens", defaultValue = "48", description = "Completion length limit (EOS included). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--max-new-tokens", defaultValue = "" + TaskVocabulary.MAX_COMPLETION_TOKENS,
+            description = "Completion length limit in tokens, EOS included (the prepared word-level policy needs 12 for the built-in tasks). Default: ${DEFAULT-VALUE}")
     int maxNewTokens;
 
     @Option(names = "--seed", defaultValue = "1", description = "Base sampling seed. Default: ${DEFAULT-VALUE}")

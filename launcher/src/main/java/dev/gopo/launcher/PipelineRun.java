@@ -94,8 +94,9 @@ final class PipelineRun {
             out.printf("   reward model %-12s held-out pairwise accuracy %.3f%n", task.name(), prepared.rewardModelAccuracy(task.name()));
         }
 
-        out.println("== 2/4 embedded infrastructure: KRaft broker + schema registry");
+        out.println("== 2/4 embedded infrastructure: KRaft broker + schema registry (fresh run directory " + settings.workDir() + ")");
         out.flush();
+        RunDirectory.prepareFresh(settings.workDir());
         try (EmbeddedInfra infra = EmbeddedInfra.start(settings.workDir().resolve("infra"), 4, true)) {
             ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), TopicNames.defaults());
             out.println("   broker " + infra.bootstrapServers() + ", registry " + infra.registryUrl());
