@@ -1,9 +1,9 @@
 package dev.gopo.launcher;
 
+import dev.gopo.policy.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
@@ -33,13 +33,7 @@ final class RunDirectory {
                 }
             }
         }
-        if (Files.exists(dir)) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        AtomicFiles.deleteRecursively(dir);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(MARKER), "made by gopo run; cleared at the start of the next run\n");
     }
