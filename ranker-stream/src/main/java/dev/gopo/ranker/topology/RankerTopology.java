@@ -9,7 +9,7 @@ import dev.gopo.ranker.state.GroupStore;
 import dev.gopo.schemas.registry.SchemaRegistry;
 import dev.gopo.schemas.serde.AvroDeserializer;
 import dev.gopo.schemas.serde.AvroSerializer;
-import dev.gopo.ranker.advantage.Estimator;
+import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.schemas.topic.TopicNames;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,7 +10,7 @@ import dev.gopo.ranker.RankerWorker;
 import dev.gopo.ranker.state.GroupStore;
 import dev.gopo.schemas.serde.AvroDeserializer;
 import dev.gopo.schemas.serde.AvroSerializer;
-import dev.gopo.ranker.advantage.Estimator;
+import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.schemas.topic.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -11,7 +11,7 @@ import dev.gopo.avro.DeadLetter;
 import dev.gopo.avro.ScoredCompletion;
 import dev.gopo.ranker.RewardPreference;
 import dev.gopo.ranker.RewardSource;
-import dev.gopo.ranker.advantage.Estimator;
+import dev.gopo.schemas.topic.Estimator;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
