@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -64,6 +65,8 @@ public final class Generator implements PollingWorker {
     private long prompts;
     private long groups;
     private boolean paused;
+    /** Prompt polls begun while backpressure held; read by other threads. */
+    private final AtomicLong pausedPolls = new AtomicLong();
 
     public Generator(GeneratorConfig config, ClusterConfig cluster) throws IOException {
         this.config = config;
@@ -99,6 +102,15 @@ public final class Generator implements PollingWorker {
         return paused;
     }
 
+    /**
+     * How many times the run loop has gone round while backpressure held. The loop generates only after its poll, so
+     * once this has grown by two, one whole paused round (poll and any generation) is over: an observer can tell "still
+     * paused, and nothing generated meanwhile" without waiting a guessed time.
+     */
+    public long pausedPolls() {
+        return pausedPolls.get();
+    }
+
     /** Runs until {@code stop}, {@code maxPrompts} or the idle timeout. */
     public void run(AtomicBoolean stop) {
         KafkaClients.ensureTopics(cluster, List.of(topics.names().prompts(), topics.names().completions(), topics.names().deadLetters()), 4);
@@ -116,6 +128,9 @@ public final class Generator implements PollingWorker {
             while (!stop.get() && !maxPromptsReached()) {
                 checkVersions(versionConsumer, Duration.ZERO);
                 applyBackpressure(promptConsumer);
+                if (paused) {
+                    pausedPolls.incrementAndGet();
+                }
                 ConsumerRecords<String, byte[]> records = promptConsumer.poll(Duration.ofMillis(paused ? 500 : 200));
                 if (records.isEmpty()) {
                     if (!paused && !config.idleTimeout().isZero() && System.nanoTime() - lastPromptNanos > config.idleTimeout().toNanos()) {

@@ -184,8 +184,14 @@ class GeneratorIT {
                 Thread.sleep(50);
             }
             assertThat(generator.isPaused()).as("paused after 2 groups with version 0").isTrue();
-            Thread.sleep(1000);
-            assertThat(generator.groups()).isEqualTo(2);
+            // Four prompts are waiting. Wait until the loop has gone round twice more while paused (each round polls
+            // prompts, then generates whatever it got): had backpressure let a prompt through, a group would be out by then.
+            long pollsAtPause = generator.pausedPolls();
+            while (generator.pausedPolls() < pollsAtPause + 3 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(generator.pausedPolls()).as("the loop keeps polling while paused").isGreaterThanOrEqualTo(pollsAtPause + 3);
+            assertThat(generator.groups()).as("no group while paused").isEqualTo(2);
 
             Path v1 = tmp.resolve("policy-v1-" + System.nanoTime());
             String sha1;

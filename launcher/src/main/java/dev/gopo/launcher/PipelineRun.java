@@ -19,7 +19,7 @@ import dev.gopo.policy.training.LossConfig;
 import dev.gopo.policy.training.TrainerConfig;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.RankerWorker;
-import dev.gopo.ranker.advantage.Estimator;
+import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.schemas.topic.Topic;
 import dev.gopo.schemas.topic.TopicNames;
 import dev.gopo.tasks.Prepare;
@@ -134,10 +134,9 @@ final class PipelineRun {
                 throw new IllegalStateException("the ranker did not start within 60 s: " + ranker.failure());
             }
             Estimator trainOn = settings.estimators().get(0);
-            String suffix = trainOn.topicSuffix();
             TrainerConfig trainer = new TrainerConfig(new LossConfig(0.2, 0.2, settings.beta()),
                     new AdamWConfig(settings.lr(), Math.min(10, settings.steps() / 2), 0.9, 0.999, 1e-8, 0.0, 1.0), 1.0);
-            LearnerConfig learnerConfig = new LearnerConfig("learner-0", suffix, settings.groupsPerStep(), settings.maxStalenessSteps(),
+            LearnerConfig learnerConfig = new LearnerConfig("learner-0", trainOn, settings.groupsPerStep(), settings.maxStalenessSteps(),
                     settings.maxPolicyLag(),
                     settings.checkpointEvery(), false, settings.workDir().resolve("learner"), prepared.referencePolicyDir(),
                     trainer, settings.steps(), Duration.ZERO, TaskVocabulary.MAX_COMPLETION_TOKENS);

@@ -1,7 +1,7 @@
 package dev.gopo.launcher;
 
 import dev.gopo.learner.LearnerConfig;
-import dev.gopo.ranker.advantage.Estimator;
+import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.tasks.ModelSize;
 import dev.gopo.tasks.PrepareSettings;
 import java.io.PrintWriter;

@@ -3,7 +3,7 @@ package dev.gopo.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gopo.learner.LearnerConfig;
-import dev.gopo.ranker.advantage.Estimator;
+import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.tasks.ModelSize;
 import dev.gopo.tasks.PrepareSettings;
 import java.io.PrintWriter;

@@ -83,7 +83,7 @@ public final class Learner implements PollingWorker {
         this.config = config;
         this.cluster = cluster;
         this.topics = cluster.topics();
-        this.input = topics.advantages(config.advantagesTopic().isEmpty() ? null : config.advantagesTopic());
+        this.input = topics.advantages(config.estimator().topicSuffix());
         this.checkpoints = new CheckpointStore(config.checkpointDir(), 2);
         this.assembler = new StepAssembler(config.groupsPerStep());
         this.admission = new GroupAdmission(config.maxStalenessSteps(), config.maxPolicyLag(), config.trainer().temperature(),
@@ -109,7 +109,7 @@ public final class Learner implements PollingWorker {
         }
         stepPosition.putAll(checkpointOffsets);
         this.publisher = new RecordPublisher(cluster, topics, "learner", config.learnerId());
-        this.announcer = new PolicyAnnouncer(config.policiesDir(), publisher, topics, config.estimatorName());
+        this.announcer = new PolicyAnnouncer(config.policiesDir(), publisher, topics, config.estimator().name());
     }
 
     private static TopicPartition parse(String tp) {

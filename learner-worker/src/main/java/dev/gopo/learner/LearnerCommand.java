@@ -5,6 +5,7 @@ import dev.gopo.platform.WorkerProcess;
 import dev.gopo.policy.training.AdamWConfig;
 import dev.gopo.policy.training.LossConfig;
 import dev.gopo.policy.training.TrainerConfig;
+import dev.gopo.schemas.topic.Estimator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -25,7 +26,7 @@ public final class LearnerCommand implements Callable<Integer> {
     String learnerId;
 
     @Option(names = "--advantages", defaultValue = "", paramLabel = "SUFFIX",
-            description = "Advantages topic to train on: empty for the GOPO topic, or an estimator suffix such as 'grpo'. Default: GOPO topic")
+            description = "Advantages topic to train on: empty for the GOPO topic, or an estimator's suffix: gopo-arbitrary-ties, grpo, dr-grpo, rloo. Default: GOPO topic")
     String advantagesTopic;
 
     @Option(names = "--init-policy", paramLabel = "DIR", description = "Starting policy directory, also the frozen KL reference (from 'gopo prepare').")
@@ -87,12 +88,20 @@ public final class LearnerCommand implements Callable<Integer> {
             description = "Stop after this many seconds without input (0 = never). Default: ${DEFAULT-VALUE}")
     long idleTimeoutSeconds;
 
+    private Estimator advantagesEstimator() {
+        try {
+            return Estimator.forTopicSuffix(advantagesTopic);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--advantages: " + e.getMessage(), e);
+        }
+    }
+
     public LearnerConfig toConfig() {
         AdamWConfig defaults = AdamWConfig.defaults(lr);
         TrainerConfig trainer = new TrainerConfig(new LossConfig(epsLow, epsHigh, beta),
                 new AdamWConfig(lr, warmupSteps, defaults.beta1(), defaults.beta2(), defaults.eps(), defaults.weightDecay(), maxGradNorm),
                 temperature);
-        return new LearnerConfig(learnerId, advantagesTopic, groupsPerStep, maxStalenessSteps,
+        return new LearnerConfig(learnerId, advantagesEstimator(), groupsPerStep, maxStalenessSteps,
                 maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, checkpointEvery, announceEveryStep,
                 workDir, initPolicy, trainer, maxSteps, Duration.ofSeconds(idleTimeoutSeconds), maxCompletionTokens);
     }

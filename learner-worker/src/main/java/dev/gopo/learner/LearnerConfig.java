@@ -2,17 +2,18 @@ package dev.gopo.learner;
 
 import dev.gopo.policy.training.LossNormaliser;
 import dev.gopo.policy.training.TrainerConfig;
+import dev.gopo.schemas.topic.Estimator;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
  * Immutable settings of one learner, validated at start-up.
  *
  * @param learnerId          id of this learner: its consumer group and the key of its metrics
- * @param advantagesTopic    suffix of the advantages topic to train on (empty = the default GOPO topic,
- *                           e.g. {@code grpo} for {@code advantages.grpo} in an ablation)
+ * @param estimator          the estimator whose advantages topic to train on (GOPO's plain {@code advantages} topic by
+ *                           default, e.g. GRPO's {@code advantages.grpo} in an ablation); announced on every policy version
+ *                           by its enum name, as the ranker writes it on {@code AdvantageGroup.estimator}
  * @param groupsPerStep      prompts (groups) per optimisation step (paper: 128; CPU default 8)
  * @param maxStalenessSteps  groups whose oldest completion was sampled by weights more than this many learner
  *                           optimiser steps old are dropped ({@code currentStep - min policyStep})
@@ -29,20 +30,17 @@ import java.util.Objects;
  *                           the Dr. GRPO advantages, whose loss is divided by this constant times the completions
  *                           (0 = not set)
  */
-public record LearnerConfig(String learnerId, String advantagesTopic, int groupsPerStep, long maxStalenessSteps, long maxPolicyLag,
+public record LearnerConfig(String learnerId, Estimator estimator, int groupsPerStep, long maxStalenessSteps, long maxPolicyLag,
                             int checkpointEvery, boolean announceEveryStep, Path workDir, Path initPolicyDir,
                             TrainerConfig trainer, long maxSteps, Duration idleTimeout, int maxCompletionTokens) {
     /** {@code maxPolicyLag} value that turns the version bound off. */
     public static final long NO_VERSION_BOUND = Long.MAX_VALUE;
 
-    /** Suffix of the Dr. GRPO advantages topic ({@code Estimator.DR_GRPO.topicSuffix()} in the ranker). */
-    public static final String DR_GRPO_SUFFIX = "dr-grpo";
-
     public LearnerConfig {
         if (learnerId == null || !learnerId.matches("[a-zA-Z0-9._-]+")) {
             throw new IllegalArgumentException("--learner-id '" + learnerId + "' must be letters, digits, '.', '_' or '-'");
         }
-        Objects.requireNonNull(advantagesTopic, "advantagesTopic");
+        Objects.requireNonNull(estimator, "estimator");
         if (groupsPerStep < 1) {
             throw new IllegalArgumentException("--groups-per-step must be >= 1, got " + groupsPerStep);
         }
@@ -69,7 +67,7 @@ public record LearnerConfig(String learnerId, String advantagesTopic, int groups
         if (maxCompletionTokens < 0) {
             throw new IllegalArgumentException("--max-completion-tokens must be >= 0 (0 = not set), got " + maxCompletionTokens);
         }
-        if (DR_GRPO_SUFFIX.equals(advantagesTopic) && maxCompletionTokens < 1) {
+        if (estimator == Estimator.DR_GRPO && maxCompletionTokens < 1) {
             throw new IllegalArgumentException("--advantages dr-grpo needs --max-completion-tokens: Dr. GRPO divides the loss by the "
                     + "generation budget, so pass the generators' --max-new-tokens");
         }
@@ -80,17 +78,7 @@ public record LearnerConfig(String learnerId, String advantagesTopic, int groups
 
     /** Dr. GRPO's constant normaliser on its advantages, token-level averaging on every other estimator's. */
     public LossNormaliser lossNormaliser() {
-        return DR_GRPO_SUFFIX.equals(advantagesTopic) ? LossNormaliser.constant(maxCompletionTokens) : LossNormaliser.tokenMean();
-    }
-
-    /**
-     * The estimator this learner trains with, as the ranker's {@code Estimator} enum spells it and as the ranker writes it on
-     * {@code AdvantageGroup.estimator}: {@code GOPO} for the plain advantages topic, else the suffix in upper case with
-     * {@code -} as {@code _} ({@code dr-grpo} gives {@code DR_GRPO}). Announced on every policy version, so readers can
-     * compare it with the advantage records' estimator.
-     */
-    public String estimatorName() {
-        return advantagesTopic.isEmpty() ? "GOPO" : advantagesTopic.toUpperCase(Locale.ROOT).replace('-', '_');
+        return estimator == Estimator.DR_GRPO ? LossNormaliser.constant(maxCompletionTokens) : LossNormaliser.tokenMean();
     }
 
     public Path checkpointDir() {

@@ -6,6 +6,7 @@ import dev.gopo.avro.AdvantageGroup;
 import dev.gopo.avro.DeadLetter;
 import dev.gopo.avro.TrainingMetrics;
 import dev.gopo.policy.training.TrainerConfig;
+import dev.gopo.schemas.topic.Estimator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ class LearnerAdmissionIT {
 
     private LearnerConfig config(Path init, long maxSteps) {
         // checkpoint-every 100: the only announcements are the start-up one and the final checkpoint's
-        return new LearnerConfig("learner-admission", "", 2, MAX_STALENESS_STEPS, LearnerConfig.NO_VERSION_BOUND, 100, false,
+        return new LearnerConfig("learner-admission", Estimator.GOPO, 2, MAX_STALENESS_STEPS, LearnerConfig.NO_VERSION_BOUND, 100, false,
                 tmp.resolve("work"), init, TrainerConfig.defaults(1e-3), maxSteps, Duration.ofSeconds(4), 0);
     }
 

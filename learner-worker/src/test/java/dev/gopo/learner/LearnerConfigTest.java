@@ -3,6 +3,7 @@ package dev.gopo.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gopo.schemas.topic.Estimator;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -49,14 +50,16 @@ class LearnerConfigTest {
         assertThatThrownBy(() -> parse("--init-policy", "p", "--max-completion-tokens", "-1")).hasMessageContaining("--max-completion-tokens");
     }
 
-    /** The announced estimator is spelled as the ranker's {@code Estimator} enum (and its {@code AdvantageGroup.estimator}). */
+    /** {@code --advantages} takes a topic suffix and gives the ranker's estimator (the shared enum), whose name is announced. */
     @Test
     @org.junit.jupiter.api.Timeout(10)
-    void theEstimatorIsNamedAsTheRankerNamesIt() {
-        assertThat(parse("--init-policy", "p").estimatorName()).isEqualTo("GOPO");
-        assertThat(parse("--init-policy", "p", "--advantages", "grpo").estimatorName()).isEqualTo("GRPO");
-        assertThat(parse("--init-policy", "p", "--advantages", "dr-grpo", "--max-completion-tokens", "12").estimatorName())
-                .isEqualTo("DR_GRPO");
-        assertThat(parse("--init-policy", "p", "--advantages", "gopo-arbitrary-ties").estimatorName()).isEqualTo("GOPO_ARBITRARY_TIES");
+    void theAdvantagesSuffixSelectsTheSharedEstimator() {
+        assertThat(parse("--init-policy", "p").estimator()).isEqualTo(Estimator.GOPO);
+        assertThat(parse("--init-policy", "p", "--advantages", "grpo").estimator()).isEqualTo(Estimator.GRPO);
+        assertThat(parse("--init-policy", "p", "--advantages", "dr-grpo", "--max-completion-tokens", "12").estimator())
+                .isEqualTo(Estimator.DR_GRPO);
+        assertThat(parse("--init-policy", "p", "--advantages", "gopo-arbitrary-ties").estimator()).isEqualTo(Estimator.GOPO_ARBITRARY_TIES);
+        assertThatThrownBy(() -> parse("--init-policy", "p", "--advantages", "DR-GRPO")).hasMessageContaining("--advantages")
+                .hasMessageContaining("'dr-grpo'");
     }
 }

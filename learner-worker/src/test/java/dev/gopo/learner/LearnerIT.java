@@ -9,6 +9,7 @@ import dev.gopo.avro.ScoredCompletion;
 import dev.gopo.avro.TrainingMetrics;
 import dev.gopo.policy.PolicyModel;
 import dev.gopo.policy.training.TrainerConfig;
+import dev.gopo.schemas.topic.Estimator;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class LearnerIT {
 
     private LearnerConfig config(Path initPolicy, long maxSteps) {
         // a loose step bound and the optional version bound: the stale fixture below is 5 versions old
-        return new LearnerConfig("learner-it", "", 2, 1000, 4, 2, false, tmp.resolve("work"), initPolicy,
+        return new LearnerConfig("learner-it", Estimator.GOPO, 2, 1000, 4, 2, false, tmp.resolve("work"), initPolicy,
                 TrainerConfig.defaults(1e-3), maxSteps, Duration.ofSeconds(4), 0);
     }
 
@@ -98,7 +99,7 @@ class LearnerIT {
 
     /** A learner on the Dr. GRPO advantages, one group per step, its budget the fixtures' longest completion. */
     private LearnerConfig drGrpoOneGroupPerStep(Path init) {
-        return new LearnerConfig("learner-it", LearnerConfig.DR_GRPO_SUFFIX, 1, 1000, LearnerConfig.NO_VERSION_BOUND, 2, false,
+        return new LearnerConfig("learner-it", Estimator.DR_GRPO, 1, 1000, LearnerConfig.NO_VERSION_BOUND, 2, false,
                 tmp.resolve("work"), init, TrainerConfig.defaults(1e-3), 0, Duration.ofSeconds(4), Fixtures.MAX_COMPLETION_TOKENS);
     }
 
@@ -115,7 +116,7 @@ class LearnerIT {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void nonFiniteStepIsSkippedAndItsGroupDeadLettered() throws Exception {
-        LearnerHarness h = new LearnerHarness("learner-nonfinite", 2, LearnerConfig.DR_GRPO_SUFFIX);
+        LearnerHarness h = new LearnerHarness("learner-nonfinite", 2, Estimator.DR_GRPO.topicSuffix());
         Path init = Fixtures.tinyPolicy(tmp.resolve("init"));
         List<AdvantageGroup> good = drGrpoGroups("good", 3, 1.5);
         AdvantageGroup poisoned = Fixtures.drGrpoGroup("poisoned-0", 4, 0, 7, Fixtures.OVERFLOWING_REWARD_SCALE);
@@ -166,7 +167,7 @@ class LearnerIT {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void stopsWhenStepsKeepOverflowing() throws Exception {
-        LearnerHarness h = new LearnerHarness("learner-diverges", 2, LearnerConfig.DR_GRPO_SUFFIX);
+        LearnerHarness h = new LearnerHarness("learner-diverges", 2, Estimator.DR_GRPO.topicSuffix());
         Path init = Fixtures.tinyPolicy(tmp.resolve("init"));
         h.produce(drGrpoGroups("poisoned", Learner.MAX_NON_FINITE_IN_A_ROW + 2, Fixtures.OVERFLOWING_REWARD_SCALE));
         try (Learner learner = new Learner(drGrpoOneGroupPerStep(init), h.cluster)) {

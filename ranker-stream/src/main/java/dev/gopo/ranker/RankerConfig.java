@@ -1,7 +1,7 @@
 package dev.gopo.ranker;
 
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
-import dev.gopo.ranker.advantage.Estimator;
+import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.schemas.topic.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,12 +1,14 @@
 package dev.gopo.ranker;
 
 import dev.gopo.ranker.topology.RankerTopology;
+import dev.gopo.schemas.registry.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,8 @@ public final class RankerWorker implements AutoCloseable {
 
     /** Builds the topology and starts it; returns at once (see {@link #awaitRunning}). */
     public static RankerWorker start(RankerConfig config) {
-        KafkaStreams streams = new KafkaStreams(RankerTopology.build(config), streamsProperties(config));
+        Topology topology = RankerTopology.build(config, new SchemaRegistryClient(config.cluster().registryUrl()));
+        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
         RankerWorker worker = new RankerWorker(streams);
         streams.setUncaughtExceptionHandler(e -> {
             log.error("ranker stream thread failed; stopping this instance: restart it to resume from the last committed transaction", e);

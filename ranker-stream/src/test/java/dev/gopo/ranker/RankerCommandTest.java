@@ -2,8 +2,8 @@ package dev.gopo.ranker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gopo.ranker.advantage.Estimator;
 import dev.gopo.ranker.bench.RankerBenchmarkCommand;
+import dev.gopo.schemas.topic.Estimator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
-import dev.gopo.ranker.advantage.Estimator;
+import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.schemas.topic.TopicNames;
 import java.time.Duration;
 import java.util.List;

@@ -14,6 +14,7 @@ import dev.gopo.policy.Tokenizer;
 import dev.gopo.policy.training.PolicyTrainer;
 import dev.gopo.policy.training.TrainerConfig;
 import dev.gopo.policy.training.TrainingSequence;
+import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.schemas.topic.Topic;
 import dev.gopo.schemas.topic.TopicNames;
 import java.nio.file.Files;
@@ -137,7 +138,7 @@ public final class LearnerBenchmark implements Callable<Integer> {
         // A learner dir left by an earlier benchmark holds a checkpoint at the last step: the learner would resume
         // there, train nothing, and publish no metrics. Every run measures from step 0.
         dev.gopo.policy.io.AtomicFiles.deleteRecursively(dir.resolve("learner"));
-        LearnerConfig config = new LearnerConfig("bench-" + size, "", groupsPerStep, Long.MAX_VALUE / 4, LearnerConfig.NO_VERSION_BOUND, checkpointEvery, false,
+        LearnerConfig config = new LearnerConfig("bench-" + size, Estimator.GOPO, groupsPerStep, Long.MAX_VALUE / 4, LearnerConfig.NO_VERSION_BOUND, checkpointEvery, false,
                 dir.resolve("learner"), init, trainerConfig, steps, Duration.ofSeconds(30), 0);
         try (Learner learner = new Learner(config, cluster)) {
             learner.run(new AtomicBoolean());

@@ -1,5 +1,7 @@
 package dev.gopo.ranker.advantage;
 
+import dev.gopo.schemas.topic.Estimator;
+
 /**
  * Turns the rewards of one group of completions into one advantage per completion.
  *
@@ -15,4 +17,19 @@ public interface AdvantageEstimator {
      * @throws ArithmeticException when the rewards are finite but so large that the result overflows
      */
     GroupAdvantages estimate(double[] rewards);
+
+    /**
+     * The implementation of one estimator.
+     *
+     * @param grpoEps the {@code eps} of {@link GrpoEstimator}; ignored by the others
+     */
+    static AdvantageEstimator of(Estimator estimator, double grpoEps) {
+        return switch (estimator) {
+            case GOPO -> new GopoEstimator(GopoEstimator.TieRule.AVERAGE);
+            case GOPO_ARBITRARY_TIES -> new GopoEstimator(GopoEstimator.TieRule.BY_INDEX);
+            case GRPO -> new GrpoEstimator(grpoEps);
+            case DR_GRPO -> new DrGrpoEstimator();
+            case RLOO -> new RlooEstimator();
+        };
+    }
 }

@@ -8,13 +8,13 @@ import dev.gopo.ranker.Durations;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.RewardSource;
 import dev.gopo.ranker.advantage.AdvantageEstimator;
-import dev.gopo.ranker.advantage.Estimator;
 import dev.gopo.ranker.state.GroupState;
 import dev.gopo.ranker.state.GroupStore;
 import dev.gopo.ranker.state.avro.GroupStatus;
 import dev.gopo.ranker.state.avro.StoredCompletion;
 import dev.gopo.ranker.state.avro.StoredPrompt;
 import dev.gopo.ranker.state.avro.StoredReward;
+import dev.gopo.schemas.topic.Estimator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -68,7 +68,7 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
         this.source = config.rewardSource();
         this.timeoutMs = config.groupTimeout().toMillis();
         this.retentionMs = config.emittedRetention().toMillis();
-        config.estimators().forEach(e -> estimators.put(e, e.create(config.grpoEps())));
+        config.estimators().forEach(e -> estimators.put(e, AdvantageEstimator.of(e, config.grpoEps())));
     }
 
     @Override

@@ -2,10 +2,10 @@ package dev.gopo.ranker.topology;
 
 import dev.gopo.avro.AdvantageGroup;
 import dev.gopo.avro.ScoredCompletion;
-import dev.gopo.ranker.advantage.Estimator;
 import dev.gopo.ranker.advantage.GroupAdvantages;
 import dev.gopo.ranker.state.avro.StoredCompletion;
 import dev.gopo.ranker.state.avro.StoredPrompt;
+import dev.gopo.schemas.topic.Estimator;
 import java.util.ArrayList;
 import java.util.List;
 

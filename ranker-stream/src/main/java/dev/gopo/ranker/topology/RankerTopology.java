@@ -5,11 +5,11 @@ import dev.gopo.avro.Completion;
 import dev.gopo.avro.DeadLetter;
 import dev.gopo.avro.Reward;
 import dev.gopo.ranker.RankerConfig;
-import dev.gopo.ranker.advantage.Estimator;
 import dev.gopo.ranker.state.GroupStore;
-import dev.gopo.schemas.registry.SchemaRegistryClient;
+import dev.gopo.schemas.registry.SchemaRegistry;
 import dev.gopo.schemas.serde.AvroDeserializer;
 import dev.gopo.schemas.serde.AvroSerializer;
+import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.schemas.topic.TopicNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +54,12 @@ public final class RankerTopology {
         return "advantages-" + estimator.name().toLowerCase(Locale.ROOT) + "-sink";
     }
 
-    /** Builds the topology; pure: it opens no connection (the registry is contacted when the first record is read or written). */
-    public static Topology build(RankerConfig config) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(config.cluster().registryUrl());
+    /**
+     * Builds the topology; pure: it opens no connection. The registry is given, not made here, so that the
+     * {@code TopologyTestDriver} tests run the real serdes against an in-memory registry; {@code main} passes the HTTP
+     * client for {@code --registry-url}, which is contacted when the first record is read or written.
+     */
+    public static Topology build(RankerConfig config, SchemaRegistry registry) {
         TopicNames names = config.topicNames();
         Topology topology = new Topology();
         List<String> decoders = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.gopo.ranker.advantage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.gopo.schemas.topic.Estimator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
@@ -31,7 +32,7 @@ class EstimatorPropertiesTest {
     void gopoIgnoresEveryStrictlyIncreasingTransform(@ForAll("rewards") double[] r, @ForAll @IntRange(min = 0, max = 3) int which) {
         double[] transformed = Arrays.stream(r).map(INCREASING.get(which)).toArray();
         for (Estimator gopo : List.of(Estimator.GOPO, Estimator.GOPO_ARBITRARY_TIES)) {
-            AdvantageEstimator e = gopo.create(1e-4);
+            AdvantageEstimator e = AdvantageEstimator.of(gopo, 1e-4);
             assertThat(e.estimate(transformed).advantages()).isEqualTo(e.estimate(r).advantages());
         }
     }
@@ -41,7 +42,7 @@ class EstimatorPropertiesTest {
         if (Arrays.stream(r).distinct().count() < 3) {
             return; // on two distinct values every increasing map is affine, and GRPO is affine-invariant up to eps
         }
-        AdvantageEstimator grpo = Estimator.GRPO.create(1e-4);
+        AdvantageEstimator grpo = AdvantageEstimator.of(Estimator.GRPO, 1e-4);
         double[] before = grpo.estimate(r).advantages();
         double[] after = grpo.estimate(Arrays.stream(r).map(Math::exp).toArray()).advantages();
         double largestChange = 0;
@@ -53,7 +54,7 @@ class EstimatorPropertiesTest {
 
     @Property
     void gopoAdvantagesHaveMeanZeroAndStayWithinPlusMinusTwo(@ForAll("rewards") double[] r) {
-        double[] a = Estimator.GOPO.create(1e-4).estimate(r).advantages();
+        double[] a = AdvantageEstimator.of(Estimator.GOPO, 1e-4).estimate(r).advantages();
         assertThat(Arrays.stream(a).sum()).isCloseTo(0, within(1e-9));
         assertThat(Arrays.stream(a).boxed().toList()).allSatisfy(x -> assertThat(x).isBetween(-2.0, 2.0));
         if (r.length > 1 && Arrays.stream(r).distinct().count() == r.length) {
@@ -87,7 +88,7 @@ class EstimatorPropertiesTest {
         // reversing the group reverses the advantages (GOPO_ARBITRARY_TIES is excluded: its tie-break is by index)
         double[] reversed = reverse(r);
         for (Estimator estimator : List.of(Estimator.GOPO, Estimator.GRPO, Estimator.DR_GRPO, Estimator.RLOO)) {
-            AdvantageEstimator e = estimator.create(1e-4);
+            AdvantageEstimator e = AdvantageEstimator.of(estimator, 1e-4);
             double[] a = e.estimate(r).advantages();
             double[] b = reverse(e.estimate(reversed).advantages());
             for (int i = 0; i < a.length; i++) {

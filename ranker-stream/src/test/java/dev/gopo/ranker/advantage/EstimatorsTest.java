@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.gopo.schemas.topic.Estimator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -11,11 +12,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Every expected number below is computed by hand in the comment next to it. */
 class EstimatorsTest {
     private static final double TOL = 1e-9;
-    private final AdvantageEstimator gopo = Estimator.GOPO.create(1e-4);
-    private final AdvantageEstimator gopoArbitrary = Estimator.GOPO_ARBITRARY_TIES.create(1e-4);
-    private final AdvantageEstimator grpo = Estimator.GRPO.create(1e-4);
-    private final AdvantageEstimator drGrpo = Estimator.DR_GRPO.create(1e-4);
-    private final AdvantageEstimator rloo = Estimator.RLOO.create(1e-4);
+    private final AdvantageEstimator gopo = AdvantageEstimator.of(Estimator.GOPO, 1e-4);
+    private final AdvantageEstimator gopoArbitrary = AdvantageEstimator.of(Estimator.GOPO_ARBITRARY_TIES, 1e-4);
+    private final AdvantageEstimator grpo = AdvantageEstimator.of(Estimator.GRPO, 1e-4);
+    private final AdvantageEstimator drGrpo = AdvantageEstimator.of(Estimator.DR_GRPO, 1e-4);
+    private final AdvantageEstimator rloo = AdvantageEstimator.of(Estimator.RLOO, 1e-4);
 
     @Test
     void gopoGroupOfTwo() {
@@ -116,7 +117,7 @@ class EstimatorsTest {
     @ParameterizedTest
     @EnumSource(Estimator.class)
     void aGroupOfOneHasAdvantageZeroAndRankOne(Estimator estimator) {
-        GroupAdvantages a = estimator.create(1e-4).estimate(new double[] {42});
+        GroupAdvantages a = AdvantageEstimator.of(estimator, 1e-4).estimate(new double[] {42});
         assertThat(a.advantages()).containsExactly(0);
         assertThat(a.ranks()).containsExactly(1);
     }
@@ -124,7 +125,7 @@ class EstimatorsTest {
     @ParameterizedTest
     @EnumSource(Estimator.class)
     void nonFiniteRewardsAreRejectedNeverRanked(Estimator estimator) {
-        AdvantageEstimator e = estimator.create(1e-4);
+        AdvantageEstimator e = AdvantageEstimator.of(estimator, 1e-4);
         for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
             assertThatThrownBy(() -> e.estimate(new double[] {1, bad, 2}))
                     .isInstanceOf(IllegalArgumentException.class)

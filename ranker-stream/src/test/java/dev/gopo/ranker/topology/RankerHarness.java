@@ -7,13 +7,11 @@ import dev.gopo.avro.Reward;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.RankerWorker;
-import dev.gopo.ranker.advantage.Estimator;
 import dev.gopo.ranker.state.GroupStore;
-import dev.gopo.schemas.registry.SchemaRegistryClient;
 import dev.gopo.schemas.serde.AvroDeserializer;
 import dev.gopo.schemas.serde.AvroSerializer;
+import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.schemas.topic.TopicNames;
-import dev.gopo.testing.TestInfra;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,15 +30,16 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The ranker topology in a TopologyTestDriver with the real serdes and the real schema registry
- * (TestInfra's Apicurio). Wall-clock time starts at {@link #T0} and moves only with {@link #advance}.
+ * The ranker topology in a TopologyTestDriver with the real serdes and an in-memory schema registry: no broker, no
+ * registry JVM (the ITs run the same topology against both). Wall-clock time starts at {@link #T0} and moves only
+ * with {@link #advance}.
  */
 final class RankerHarness implements AutoCloseable {
     static final Instant T0 = Instant.parse("2026-02-01T00:00:00Z");
 
     final RankerConfig config;
     final TopologyTestDriver driver;
-    final SchemaRegistryClient registry;
+    final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final TestInputTopic<String, Completion> completions;
     private final TestInputTopic<String, byte[]> rawCompletions;
     private final TestInputTopic<String, Reward> rewards;
@@ -50,8 +49,7 @@ final class RankerHarness implements AutoCloseable {
 
     private RankerHarness(RankerConfig config) {
         this.config = config;
-        this.registry = new SchemaRegistryClient(config.cluster().registryUrl());
-        this.driver = new TopologyTestDriver(RankerTopology.build(config), RankerWorker.streamsProperties(config), T0);
+        this.driver = new TopologyTestDriver(RankerTopology.build(config, registry), RankerWorker.streamsProperties(config), T0);
         TopicNames names = config.topicNames();
         completions = driver.createInputTopic(names.completions(), new StringSerializer(), new AvroSerializer<Completion>(registry));
         rawCompletions = driver.createInputTopic(names.completions(), new StringSerializer(), new ByteArraySerializer());
@@ -64,9 +62,12 @@ final class RankerHarness implements AutoCloseable {
         deadLetters = driver.createOutputTopic(names.deadLetters(), new StringDeserializer(), new AvroDeserializer<>(registry, DeadLetter.class));
     }
 
-    /** A harness with a fresh topic prefix, 1 minute group timeout, and {@code customize} applied. */
+    /**
+     * A harness with a 1 minute group timeout and {@code customize} applied. The bootstrap and registry addresses are
+     * never contacted: the driver has no broker and the topology gets the in-memory registry.
+     */
     static RankerHarness start(Path stateDir, UnaryOperator<RankerConfig.Builder> customize) {
-        ClusterConfig cluster = new ClusterConfig("localhost:9092", TestInfra.get().registryUrl(), new TopicNames(TestInfra.uniquePrefix("ranker")));
+        ClusterConfig cluster = new ClusterConfig("localhost:9092", "http://registry.invalid:8081", new TopicNames("ranker-test"));
         RankerConfig.Builder builder = RankerConfig.builder(cluster).stateDir(stateDir).groupTimeout(Duration.ofMinutes(1))
                 .emittedRetention(Duration.ofMinutes(10));
         return new RankerHarness(customize.apply(builder).build());

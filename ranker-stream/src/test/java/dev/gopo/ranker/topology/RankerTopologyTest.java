@@ -11,7 +11,7 @@ import dev.gopo.avro.DeadLetter;
 import dev.gopo.avro.ScoredCompletion;
 import dev.gopo.ranker.RewardPreference;
 import dev.gopo.ranker.RewardSource;
-import dev.gopo.ranker.advantage.Estimator;
+import dev.gopo.schemas.topic.Estimator;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The topology end to end in a TopologyTestDriver, with the real Avro serdes and the real registry. */
+/** The topology end to end in a TopologyTestDriver, with the real Avro serdes and an in-memory registry (no broker, no registry JVM). */
 class RankerTopologyTest {
     private static final double TOL = 1e-9;
 
@@ -76,6 +76,19 @@ class RankerTopologyTest {
     }
 
     @Test
+    void runsOnTheRealSerdesWithoutARegistryJvm() {
+        try (RankerHarness h = RankerHarness.start(stateDir, b -> b)) {
+            h.completion(completion("g0", 0, 2, 0.1).build(), 1);
+            h.completion(completion("g0", 1, 2, 0.2).build(), 2);
+            assertThat(h.advantages()).hasSize(1);
+            assertThat(h.registry.getLatest(h.config.topicNames().completions() + "-value").getFullName())
+                    .as("the serdes registered their schemas in the in-memory registry").isEqualTo(Completion.getClassSchema().getFullName());
+        }
+        assertThat(ProcessHandle.current().descendants().map(p -> p.info().commandLine().orElse("?")))
+                .as("a TopologyTestDriver test starts no registry (or broker) JVM").isEmpty();
+    }
+
+    @Test
     void externalRewardsMayArriveBeforeOrAfterTheirCompletionsAndInlineOnesAreIgnored() {
         try (RankerHarness h = RankerHarness.start(stateDir, b -> b.rewardSource(RewardSource.EXTERNAL))) {
             h.reward(reward("g2", 0, 0.1).build(), 1);
@@ -97,7 +110,7 @@ class RankerTopologyTest {
     @Test
     void inlineSourceDoesNotReadTheRewardsTopicAndNeedsAnInlineReward() {
         try (RankerHarness h = RankerHarness.start(stateDir, b -> b.rewardSource(RewardSource.INLINE))) {
-            assertThat(RankerTopology.build(h.config).describe().toString()).doesNotContain(h.config.topicNames().rewards());
+            assertThat(RankerTopology.build(h.config, h.registry).describe().toString()).doesNotContain(h.config.topicNames().rewards());
             h.completion(completion("g3", 0, 2, null).build(), 1);
             DeadLetter dl = single(h.deadLetters());
             assertThat(dl.getReason()).isEqualTo("INCONSISTENT_RECORD");

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
- * Client for the Confluent Schema Registry REST API (v7). It works unchanged against Confluent
+ * HTTP client for the Confluent Schema Registry REST API (v7). It works unchanged against Confluent
  * Schema Registry, Apicurio Registry's {@code /apis/ccompat/v7} endpoint, Karapace or Redpanda.
  *
  * <p>Registered ids are cached per (subject, schema) and writer schemas per id, so a steady-state
@@ -27,7 +27,7 @@ import org.apache.avro.Schema;
  *
  * <p>Thread-safe.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
@@ -61,6 +61,7 @@ public final class SchemaRegistryClient {
         this(baseUrl, CompatibilityLevel.BACKWARD, Duration.ofSeconds(10));
     }
 
+    @Override
     public String baseUrl() {
         return baseUrl;
     }
@@ -75,6 +76,7 @@ public final class SchemaRegistryClient {
      *     registry rejects the schema under the subject's compatibility level; the message carries the
      *     registry's explanation
      */
+    @Override
     public int register(String subject, Schema schema) {
         Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
         Integer cached = ids.get(schema);
@@ -103,6 +105,7 @@ public final class SchemaRegistryClient {
     }
 
     /** Writer schema for a global id, resolving schema references. Cached. */
+    @Override
     public Schema getById(int id) {
         Schema cached = schemasById.get(id);
         if (cached != null) {
@@ -135,12 +138,14 @@ public final class SchemaRegistryClient {
     }
 
     /** Latest schema registered under a subject, with references resolved. */
+    @Override
     public Schema getLatest(String subject) {
         return parseWithReferences(send("GET", "/subjects/" + encode(subject) + "/versions/latest", null,
                 "fetch latest schema of subject '" + subject + "'"));
     }
 
     /** Sets the subject's compatibility level. */
+    @Override
     public void setCompatibility(String subject, CompatibilityLevel level) {
         ObjectNode body = JSON.createObjectNode();
         body.put("compatibility", level.name());
@@ -148,6 +153,7 @@ public final class SchemaRegistryClient {
     }
 
     /** The subject's own compatibility level, or null when it has none (it then follows the global one). */
+    @Override
     public CompatibilityLevel getSubjectCompatibility(String subject) {
         try {
             JsonNode node = send("GET", "/config/" + encode(subject), null, "get compatibility of subject '" + subject + "'");
@@ -165,6 +171,7 @@ public final class SchemaRegistryClient {
      * Asks the registry whether {@code schema} is compatible with the latest version of the subject
      * under the subject's compatibility level, without registering it.
      */
+    @Override
     public boolean isCompatible(String subject, Schema schema) {
         ObjectNode body = JSON.createObjectNode();
         body.put("schema", schema.toString());

@@ -1,6 +1,6 @@
 package dev.gopo.schemas.serde;
 
-import dev.gopo.schemas.registry.SchemaRegistryClient;
+import dev.gopo.schemas.registry.SchemaRegistry;
 import dev.gopo.schemas.registry.SchemaRegistryException;
 import java.io.IOException;
 import java.util.Map;
@@ -23,12 +23,12 @@ import org.apache.kafka.common.serialization.Deserializer;
  * knows partition and offset wraps it (see {@code RecordDecoder} in the platform module).
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
     private final Class<T> type;
     private final Schema readerSchema;
     private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
 
-    public AvroDeserializer(SchemaRegistryClient registry, Class<T> type) {
+    public AvroDeserializer(SchemaRegistry registry, Class<T> type) {
         this.registry = registry;
         this.type = type;
         this.readerSchema = SpecificData.get().getSchema(type);

@@ -1,6 +1,6 @@
 package dev.gopo.schemas.serde;
 
-import dev.gopo.schemas.registry.SchemaRegistryClient;
+import dev.gopo.schemas.registry.SchemaRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,7 +10,7 @@ public final class AvroSerdes {
     private AvroSerdes() {
     }
 
-    public static <T extends SpecificRecord> Serde<T> value(SchemaRegistryClient registry, Class<T> type) {
+    public static <T extends SpecificRecord> Serde<T> value(SchemaRegistry registry, Class<T> type) {
         return Serdes.serdeFrom(new AvroSerializer<>(registry, false), new AvroDeserializer<>(registry, type));
     }
 }

@@ -1,6 +1,6 @@
 package dev.gopo.schemas.serde;
 
-import dev.gopo.schemas.registry.SchemaRegistryClient;
+import dev.gopo.schemas.registry.SchemaRegistry;
 import dev.gopo.schemas.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,15 +17,15 @@ import org.apache.kafka.common.serialization.Serializer;
  * the topic-name subject ({@code <topic>-value}) on first use; ids are cached by the registry client.
  */
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
     private final boolean isKey;
 
-    public AvroSerializer(SchemaRegistryClient registry, boolean isKey) {
+    public AvroSerializer(SchemaRegistry registry, boolean isKey) {
         this.registry = registry;
         this.isKey = isKey;
     }
 
-    public AvroSerializer(SchemaRegistryClient registry) {
+    public AvroSerializer(SchemaRegistry registry) {
         this(registry, false);
     }
 

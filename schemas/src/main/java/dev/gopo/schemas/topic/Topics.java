@@ -8,7 +8,7 @@ import dev.gopo.avro.PolicyVersion;
 import dev.gopo.avro.Prompt;
 import dev.gopo.avro.Reward;
 import dev.gopo.avro.TrainingMetrics;
-import dev.gopo.schemas.registry.SchemaRegistryClient;
+import dev.gopo.schemas.registry.SchemaRegistry;
 import dev.gopo.schemas.serde.AvroSerdes;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -19,9 +19,9 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class Topics {
     private final TopicNames names;
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
 
-    public Topics(TopicNames names, SchemaRegistryClient registry) {
+    public Topics(TopicNames names, SchemaRegistry registry) {
         this.names = names;
         this.registry = registry;
     }
@@ -30,7 +30,7 @@ public final class Topics {
         return names;
     }
 
-    public SchemaRegistryClient registry() {
+    public SchemaRegistry registry() {
         return registry;
     }
 
