@@ -12,12 +12,13 @@ import dev.gopo.schemas.serde.RecordDecodeException;
 import dev.gopo.schemas.serde.RecordDecoder;
 import dev.gopo.schemas.topic.Topics;
 import dev.gopo.tasks.TaskRegistry;
-import dev.gopo.tasks.reward.RewardModel;
+import dev.gopo.tasks.reward.RewardModels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class Evaluator implements PollingWorker {
     private final ClusterConfig cluster;
     private final Topics topics;
     private final EvalCsv csv;
-    private final List<RewardModel> rewardModels = new ArrayList<>();
+    private final RewardModels rewardModels;
     private final List<TaskEvaluator> evaluators = new ArrayList<>();
     private final RecordPublisher publisher;
     private final Set<String> done = new HashSet<>();
@@ -73,13 +74,13 @@ public final class Evaluator implements PollingWorker {
         this.cluster = cluster;
         this.topics = cluster.topics();
         this.csv = new EvalCsv(config.out());
+        Map<String, Path> evaluated = new LinkedHashMap<>();
+        config.tasks().forEach(task -> evaluated.put(task, config.rewardModels().get(task)));
+        this.rewardModels = RewardModels.load(evaluated);
         try {
             try (PolicyModel reference = PolicyModel.loadFrozen(config.referencePolicy())) {
                 for (String name : config.tasks()) {
-                    Path dir = config.rewardModels().get(name);
-                    RewardModel rewardModel = RewardModel.load(dir);
-                    rewardModels.add(rewardModel);
-                    TaskEvaluator evaluator = new TaskEvaluator(TaskRegistry.byName(name), rewardModel, reference, config);
+                    TaskEvaluator evaluator = new TaskEvaluator(TaskRegistry.byName(name), rewardModels.model(name), reference, config);
                     evaluators.add(evaluator);
                     log.info("task {}: {} evaluation prompts x {} samples, reference policy {} has mean reward {} and hidden gold quality {}",
                             name, evaluator.promptCount(), config.samplesPerPrompt(), config.referencePolicy(),
@@ -89,7 +90,7 @@ public final class Evaluator implements PollingWorker {
             }
             this.publisher = new RecordPublisher(cluster, topics, WORKER, config.evaluatorId());
         } catch (IOException | RuntimeException e) {
-            rewardModels.forEach(RewardModel::close);
+            rewardModels.close();
             throw e;
         }
     }
@@ -239,7 +240,7 @@ public final class Evaluator implements PollingWorker {
         try {
             publisher.close();
         } finally {
-            rewardModels.forEach(RewardModel::close);
+            rewardModels.close();
         }
     }
 }

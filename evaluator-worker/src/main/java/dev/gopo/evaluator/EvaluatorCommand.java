@@ -1,5 +1,7 @@
 package dev.gopo.evaluator;
 
+import dev.gopo.tasks.ModelDirs;
+import dev.gopo.tasks.ModelOptions;
 import dev.gopo.tasks.TaskVocabulary;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.WorkerProcess;

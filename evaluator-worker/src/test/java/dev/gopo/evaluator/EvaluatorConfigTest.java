@@ -3,6 +3,7 @@ package dev.gopo.evaluator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gopo.tasks.TaskFixtures;
 import dev.gopo.tasks.TaskRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class EvaluatorConfigTest {
@@ -89,10 +91,14 @@ class EvaluatorConfigTest {
     }
 
     @Test
-    void rewardModelSpecsMustBeTaskEqualsDir() {
-        assertThatThrownBy(() -> RewardModelDirs.parse(java.util.List.of("summarise"))).hasMessageContaining("TASK=DIR");
-        assertThatThrownBy(() -> RewardModelDirs.parse(java.util.List.of("summarise=a", "summarise=b"))).hasMessageContaining("twice");
-        assertThatThrownBy(() -> RewardModelDirs.parse(java.util.List.of("nope=a"))).hasMessageContaining("unknown task");
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void theCommandsReadTheCache(@TempDir Path tmp) throws Exception {
+        Path cache = TaskFixtures.tinyCache(tmp.resolve("cache"), TaskRegistry.names());
+        EvaluatorCommand command = new EvaluatorCommand();
+        new CommandLine(command).parseArgs("--cache-dir", cache.toString());
+        EvaluatorConfig config = command.toConfig();
+        assertThat(config.tasks()).isEqualTo(TaskRegistry.names());
+        assertThat(config.referencePolicy()).isEqualTo(cache.resolve("reference-policy"));
     }
 
     @Test

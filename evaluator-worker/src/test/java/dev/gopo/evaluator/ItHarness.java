@@ -5,16 +5,9 @@ import dev.gopo.schemas.topic.Topic;
 import dev.gopo.schemas.topic.TopicNames;
 import dev.gopo.testing.TestInfra;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** A test's own topic prefix on the shared broker + registry, with produce and read helpers. */
 public final class ItHarness {
@@ -25,22 +18,15 @@ public final class ItHarness {
         cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames(TestInfra.uniquePrefix(name)));
     }
 
-    /** Produces records with the topic's serdes and waits for the acknowledgements. */
+    /** Produces records with the topic's value serde and waits for the acknowledgements. */
     @SafeVarargs
     public final <V> void produce(Topic<String, V> topic, java.util.Map.Entry<String, V>... records) throws Exception {
-        try (KafkaProducer<String, V> producer = new KafkaProducer<>(infra.producerProps(), topic.keySerde().serializer(),
-                topic.valueSerde().serializer())) {
-            for (var r : records) {
-                producer.send(new ProducerRecord<>(topic.name(), r.getKey(), r.getValue())).get();
-            }
-        }
+        infra.produce(topic.name(), topic.valueSerde().serializer(), records);
     }
 
     /** Produces raw bytes (e.g. garbage that is not Avro). */
     public void produceRaw(String topic, String key, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(infra.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        }
+        infra.produceRaw(topic, key, value);
     }
 
     /** Reads a topic from the beginning until at least {@code atLeast} records came and the topic went quiet, or the timeout. */

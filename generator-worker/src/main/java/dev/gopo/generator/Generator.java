@@ -16,6 +16,7 @@ import dev.gopo.schemas.serde.RecordDecodeException;
 import dev.gopo.schemas.serde.RecordDecoder;
 import dev.gopo.schemas.topic.Topics;
 import dev.gopo.tasks.TaskRegistry;
+import dev.gopo.tasks.reward.RewardModels;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
@@ -56,7 +57,7 @@ public final class Generator implements PollingWorker {
     private final Topics topics;
     private final RecordPublisher publisher;
     private final CurrentPolicy policy;
-    private final InlineRewards rewards;
+    private final RewardModels rewards;
     private final Sampler sampler = new Sampler();
     private final RecordDecoder<Prompt> promptDecoder;
     private final RecordDecoder<PolicyVersion> versionDecoder;
@@ -76,9 +77,9 @@ public final class Generator implements PollingWorker {
         this.versionDecoder = new RecordDecoder<>(topics.policyVersions().valueSerde().deserializer());
         PolicyModel initial = PolicyModel.load(config.initPolicyDir());
         this.policy = new CurrentPolicy(initial, 0, 0);
-        InlineRewards loaded = null;
+        RewardModels loaded = null;
         try {
-            loaded = config.rewardMode() == RewardMode.INLINE ? new InlineRewards(config.rewardModels()) : null;
+            loaded = config.rewardMode() == RewardMode.INLINE ? RewardModels.load(config.rewardModels()) : null;
             this.publisher = new RecordPublisher(cluster, topics, "generator", config.generatorId());
         } catch (IOException | RuntimeException e) {
             policy.close();
@@ -262,7 +263,7 @@ public final class Generator implements PollingWorker {
         double[] scores = null;
         if (rewards != null) {
             List<String> texts = samples.stream().map(s -> model.tokenizer().decode(s.tokens())).toList();
-            scores = rewards.score(prompt.getTask(), prompt.getText(), texts);
+            scores = rewards.scoreGroup(prompt.getTask(), prompt.getText(), texts);
         }
         String groupId = CompletionGroup.groupId(prompt.getPromptId(), record.topic(), record.partition(), record.offset());
         for (Completion c : CompletionGroup.build(groupId, prompt.getPromptId(), prompt.getTask(), promptTokens, samples, scores,

@@ -11,6 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -139,6 +144,21 @@ public final class TestInfra {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return props;
+    }
+
+    /** Produces keyed records with {@code valueSerializer} and waits for each acknowledgement. */
+    @SafeVarargs
+    public final <V> void produce(String topic, Serializer<V> valueSerializer, Map.Entry<String, V>... records) throws Exception {
+        try (KafkaProducer<String, V> producer = new KafkaProducer<>(producerProps(), new StringSerializer(), valueSerializer)) {
+            for (Map.Entry<String, V> r : records) {
+                producer.send(new ProducerRecord<>(topic, r.getKey(), r.getValue())).get();
+            }
+        }
+    }
+
+    /** Produces raw bytes (e.g. garbage that is not Avro) and waits for the acknowledgement. */
+    public void produceRaw(String topic, String key, byte[] value) throws Exception {
+        produce(topic, new ByteArraySerializer(), Map.entry(key, value));
     }
 
     public Map<String, Object> consumerProps(String group) {

@@ -1,8 +1,5 @@
-package dev.gopo.evaluator;
+package dev.gopo.tasks;
 
-import dev.gopo.tasks.PreparedArtifacts;
-import dev.gopo.tasks.Task;
-import dev.gopo.tasks.TaskRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,7 +1,5 @@
-package dev.gopo.evaluator;
+package dev.gopo.tasks;
 
-import dev.gopo.tasks.Task;
-import dev.gopo.tasks.TaskRegistry;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;

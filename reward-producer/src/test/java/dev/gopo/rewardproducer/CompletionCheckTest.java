@@ -6,10 +6,13 @@ import dev.gopo.avro.Completion;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.policy.Tokenizer;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class CompletionCheckTest {
     private static final Tokenizer TOKENIZER = Tokenizer.ascii();
 

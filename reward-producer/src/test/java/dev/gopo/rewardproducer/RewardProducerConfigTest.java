@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RewardProducerConfigTest {
     private static RewardProducerConfig parse(String... args) throws Exception {
         RewardProducerCommand command = new RewardProducerCommand();
@@ -45,7 +48,7 @@ class RewardProducerConfigTest {
 
     @Test
     void theModelScorerTakesEveryRewardModelOfTheCache(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        Path cache = dev.gopo.evaluator.EvalFixtures.tinyCache(tmp.resolve("cache"), List.of("summarise"));
+        Path cache = dev.gopo.tasks.TaskFixtures.tinyCache(tmp.resolve("cache"), List.of("summarise"));
         assertThat(parse("--cache-dir", cache.toString()).rewardModels()).containsOnlyKeys("summarise");
         assertThatThrownBy(() -> new RewardProducerConfig("g", "p", ScorerKind.MODEL, java.util.Map.of(), null, 0, Duration.ZERO))
                 .hasMessageContaining("--scorer length");

@@ -1,24 +1,25 @@
-package dev.gopo.evaluator;
+package dev.gopo.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gopo.tasks.TaskRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ModelDirsTest {
     @TempDir
     Path tmp;
 
     @Test
     void takesEverythingFromThePrepareCache() throws Exception {
-        Path cache = EvalFixtures.tinyCache(tmp.resolve("cache"), List.of("summarise"));
+        Path cache = TaskFixtures.tinyCache(tmp.resolve("cache"), List.of("summarise"));
         ModelDirs dirs = ModelDirs.resolve(cache, null, null, Map.of(), true);
         assertThat(dirs.referencePolicy()).isEqualTo(cache.resolve("reference-policy"));
         assertThat(dirs.tasks()).containsExactly("summarise");
@@ -27,7 +28,7 @@ class ModelDirsTest {
 
     @Test
     void explicitDirectoriesOverrideTheCache() throws Exception {
-        Path cache = EvalFixtures.tinyCache(tmp.resolve("cache"), List.of("summarise"));
+        Path cache = TaskFixtures.tinyCache(tmp.resolve("cache"), List.of("summarise"));
         ModelDirs dirs = ModelDirs.resolve(cache, tmp.resolve("my-ref"), List.of("Summarise"), Map.of(), true);
         assertThat(dirs.referencePolicy()).isEqualTo(tmp.resolve("my-ref"));
         assertThat(dirs.rewardModels()).containsEntry("summarise", cache.resolve("reward-models/summarise"));
@@ -48,25 +49,22 @@ class ModelDirsTest {
     void aMissingOrTamperedCacheSaysHowToFixIt() throws Exception {
         assertThatThrownBy(() -> ModelDirs.resolve(tmp.resolve("absent"), null, null, Map.of(), true))
                 .hasMessageContaining("gopo prepare").hasMessageContaining("--reference-policy");
-        Path cache = EvalFixtures.tinyCache(tmp.resolve("cache"), List.of("summarise"));
+        Path cache = TaskFixtures.tinyCache(tmp.resolve("cache"), List.of("summarise"));
         Files.writeString(cache.resolve("reward-models/summarise/config.json"), "{}");
         assertThatThrownBy(() -> ModelDirs.resolve(cache, null, null, Map.of(), true)).hasMessageContaining("not intact");
     }
 
     @Test
     void aTaskTheCacheLacksIsAnError() throws Exception {
-        Path cache = EvalFixtures.tinyCache(tmp.resolve("cache"), List.of("summarise"));
+        Path cache = TaskFixtures.tinyCache(tmp.resolve("cache"), List.of("summarise"));
         assertThatThrownBy(() -> ModelDirs.resolve(cache, null, List.of("constrained"), Map.of(), true))
                 .hasMessageContaining("no reward model for task 'constrained'");
     }
 
     @Test
-    void theCommandsReadTheCache() throws Exception {
-        Path cache = EvalFixtures.tinyCache(tmp.resolve("cache"), TaskRegistry.names());
-        EvaluatorCommand command = new EvaluatorCommand();
-        new CommandLine(command).parseArgs("--cache-dir", cache.toString());
-        EvaluatorConfig config = command.toConfig();
-        assertThat(config.tasks()).isEqualTo(TaskRegistry.names());
-        assertThat(config.referencePolicy()).isEqualTo(cache.resolve("reference-policy"));
+    void rewardModelSpecsMustBeTaskEqualsDir() {
+        assertThatThrownBy(() -> RewardModelDirs.parse(java.util.List.of("summarise"))).hasMessageContaining("TASK=DIR");
+        assertThatThrownBy(() -> RewardModelDirs.parse(java.util.List.of("summarise=a", "summarise=b"))).hasMessageContaining("twice");
+        assertThatThrownBy(() -> RewardModelDirs.parse(java.util.List.of("nope=a"))).hasMessageContaining("unknown task");
     }
 }

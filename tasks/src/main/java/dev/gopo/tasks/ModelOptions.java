@@ -1,4 +1,4 @@
-package dev.gopo.evaluator;
+package dev.gopo.tasks;
 
 import java.io.IOException;
 import java.nio.file.Path;

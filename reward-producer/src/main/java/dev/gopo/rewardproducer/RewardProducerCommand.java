@@ -1,6 +1,6 @@
 package dev.gopo.rewardproducer;
 
-import dev.gopo.evaluator.ModelOptions;
+import dev.gopo.tasks.ModelOptions;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.WorkerProcess;
 import java.io.IOException;
