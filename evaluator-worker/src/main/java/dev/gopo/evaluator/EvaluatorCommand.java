@@ -1,5 +1,6 @@
 package dev.gopo.evaluator;
 
+import dev.gopo.platform.DurationConverter;
 import dev.gopo.tasks.ModelDirs;
 import dev.gopo.tasks.ModelOptions;
 import dev.gopo.tasks.TaskVocabulary;
@@ -81,9 +82,9 @@ public final class EvaluatorCommand implements Callable<Integer> {
             description = "Stop after evaluating N versions (0 = run until Ctrl-C). Default: ${DEFAULT-VALUE}")
     long maxVersions;
 
-    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "SECONDS",
-            description = "Stop after this many seconds without a new announcement (0 = never). Default: ${DEFAULT-VALUE}")
-    long idleTimeoutSeconds;
+    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this long without a new announcement, e.g. 30s, 5m or plain seconds (0 = never). Default: ${DEFAULT-VALUE}")
+    Duration idleTimeout;
 
     /**
      * The validated config, with model directories from the explicit options or the prepare cache.
@@ -93,7 +94,7 @@ public final class EvaluatorCommand implements Callable<Integer> {
     public EvaluatorConfig toConfig() throws IOException {
         ModelDirs dirs = models.resolve(referencePolicy, tasks, true);
         return new EvaluatorConfig(evaluatorId, dirs.tasks(), evalPrompts, samplesPerPrompt, every, maxNewTokens, temperature, seed, bootstrap, out,
-                dirs.referencePolicy(), dirs.rewardModels(), maxVersions, Duration.ofSeconds(idleTimeoutSeconds));
+                dirs.referencePolicy(), dirs.rewardModels(), maxVersions, idleTimeout);
     }
 
     @Override

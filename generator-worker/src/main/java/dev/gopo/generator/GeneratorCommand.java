@@ -1,5 +1,6 @@
 package dev.gopo.generator;
 
+import dev.gopo.platform.DurationConverter;
 import dev.gopo.tasks.TaskVocabulary;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.WorkerProcess;
@@ -64,12 +65,13 @@ public final class GeneratorCommand implements Callable<Integer> {
     @Option(names = "--max-prompts", defaultValue = "0", description = "Stop after this many prompts (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}")
     long maxPrompts;
 
-    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "SECONDS", description = "Stop after this long without prompts (0 = never). Default: ${DEFAULT-VALUE}")
-    long idleTimeoutSeconds;
+    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this long without prompts, e.g. 30s, 5m or plain seconds (0 = never). Default: ${DEFAULT-VALUE}")
+    Duration idleTimeout;
 
     public GeneratorConfig toConfig() {
         return new GeneratorConfig(generatorId, groupId, groupSize, new SamplingConfig(temperature, topK, topP, maxNewTokens, seed), rewardMode,
-                initPolicy, rewardModels, maxGroupsPerVersion, maxPrompts, Duration.ofSeconds(idleTimeoutSeconds));
+                initPolicy, rewardModels, maxGroupsPerVersion, maxPrompts, idleTimeout);
     }
 
     @Override

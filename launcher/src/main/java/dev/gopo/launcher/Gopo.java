@@ -1,5 +1,6 @@
 package dev.gopo.launcher;
 
+import dev.gopo.platform.WorkerProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -16,6 +17,8 @@ public final class Gopo {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Gopo());
         WorkerCommands.register(cli);
+        // The conventions reach only the subcommands already added, so they come after every registration.
+        WorkerProcess.withConventions(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + e.getMessage()));
             log.debug("command failed", e);

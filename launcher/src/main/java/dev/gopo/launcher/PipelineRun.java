@@ -37,11 +37,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +73,11 @@ final class PipelineRun {
         }
     }
 
+    /** A learner that sees no advantage group for this long ends the run: generators or ranker have stalled. */
+    static final Duration LEARNER_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    /** How long stopping waits for a worker to finish its current record and close. */
+    static final Duration WORKER_STOP_TIMEOUT = Duration.ofMinutes(2);
+
     private final Settings settings;
     private final PrintWriter out;
 
@@ -97,6 +101,22 @@ final class PipelineRun {
         out.println("== 2/4 embedded infrastructure: KRaft broker + schema registry (fresh run directory " + settings.workDir() + ")");
         out.flush();
         RunDirectory.prepareFresh(settings.workDir());
+        CountDownLatch closed = new CountDownLatch(1);
+        WorkerGroup workers = new WorkerGroup("gopo-run", WORKER_STOP_TIMEOUT);
+        // Ctrl-C: stop every worker, then let this thread close workers, ranker and infrastructure before the JVM exits.
+        Thread onCtrlC = new Thread(() -> {
+            log.info("gopo run: shutdown requested (Ctrl-C), stopping every worker and flushing what was written");
+            workers.stop();
+            try {
+                if (!closed.await(WORKER_STOP_TIMEOUT.plusMinutes(1).toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.warn("gopo run: workers and infrastructure did not close in time; exiting anyway");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            log.info("gopo run: stopped; the run directory {} holds what was written", settings.workDir());
+        }, "gopo-run-shutdown");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
         try (EmbeddedInfra infra = EmbeddedInfra.start(settings.workDir().resolve("infra"), 4, true)) {
             ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), TopicNames.defaults());
             out.println("   broker " + infra.bootstrapServers() + ", registry " + infra.registryUrl());
@@ -104,16 +124,36 @@ final class PipelineRun {
                     cluster.topicNames().rewards(), cluster.topicNames().metrics(), cluster.topicNames().evalResults(),
                     cluster.topicNames().deadLetters()), 4);
             KafkaClients.ensureTopics(cluster, List.of(cluster.topicNames().policyVersions()), 1);
-            runWorkers(cluster, prepared, tasks, rewardModels);
+            boolean completed;
+            try (workers) {
+                completed = runWorkers(workers, cluster, prepared, tasks, rewardModels);
+            }
+            if (!completed) {
+                out.println("stopped before the end: every worker stopped and closed; what was written is in " + settings.workDir());
+                out.flush();
+                return 130;
+            }
             out.println("== 4/4 results");
             printReport(cluster);
+        } finally {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it was Ctrl-C
+            }
         }
         out.printf("done in %.0f s; evaluation CSV: %s%n", (System.nanoTime() - t0) / 1e9, settings.workDir().resolve("eval.csv"));
         out.flush();
         return 0;
     }
 
-    private void runWorkers(ClusterConfig cluster, PreparedArtifacts prepared, List<Task> tasks, Map<String, Path> rewardModels) throws Exception {
+    /**
+     * Trains with every worker in one {@link WorkerGroup}. Returns false when Ctrl-C stopped the workers first; throws the
+     * first worker's error, naming the worker, when one fails.
+     */
+    private boolean runWorkers(WorkerGroup workers, ClusterConfig cluster, PreparedArtifacts prepared, List<Task> tasks,
+                               Map<String, Path> rewardModels) throws Exception {
         int prompts = settings.steps() * settings.groupsPerStep() * 2;
         // Backpressure: each version samples what the learner consumes until the next version (groups per step x
         // checkpoint interval). More would let the queue, and so staleness, grow by the excess at every version until
@@ -127,19 +167,26 @@ final class PipelineRun {
         RankerConfig rankerConfig = RankerConfig.builder(cluster).estimators(settings.estimators())
                 .stateDir(settings.workDir().resolve("ranker-state")).replicationFactor(1).topicPartitions(4)
                 .groupTimeout(Duration.ofMinutes(2)).build();
-        AtomicBoolean stopWorkers = new AtomicBoolean();
-        ExecutorService pool = Executors.newCachedThreadPool();
         try (RankerWorker ranker = RankerWorker.start(rankerConfig)) {
             if (!ranker.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the ranker did not start within 60 s: " + ranker.failure());
             }
+            // Kafka Streams runs the ranker on its own threads: a watcher turns its failure into a worker failure.
+            workers.submit("ranker", stop -> {
+                while (!stop.get()) {
+                    if (ranker.failure() != null) {
+                        throw new IllegalStateException("the ranker's Kafka Streams failed: " + ranker.failure().getMessage(), ranker.failure());
+                    }
+                    Thread.sleep(200);
+                }
+            });
             Estimator trainOn = settings.estimators().get(0);
             TrainerConfig trainer = new TrainerConfig(new LossConfig(0.2, 0.2, settings.beta()),
                     new AdamWConfig(settings.lr(), Math.min(10, settings.steps() / 2), 0.9, 0.999, 1e-8, 0.0, 1.0), 1.0);
             LearnerConfig learnerConfig = new LearnerConfig("learner-0", trainOn, settings.groupsPerStep(), settings.maxStalenessSteps(),
                     settings.maxPolicyLag(),
                     settings.checkpointEvery(), false, settings.workDir().resolve("learner"), prepared.referencePolicyDir(),
-                    trainer, settings.steps(), Duration.ZERO, TaskVocabulary.MAX_COMPLETION_TOKENS);
+                    trainer, settings.steps(), LEARNER_IDLE_TIMEOUT, TaskVocabulary.MAX_COMPLETION_TOKENS);
             long lastVersion = (settings.steps() + settings.checkpointEvery() - 1) / settings.checkpointEvery();
             int evalEvery = evaluatedEvery(lastVersion, settings.evalEvery());
             if (evalEvery != settings.evalEvery()) {
@@ -149,49 +196,49 @@ final class PipelineRun {
             EvaluatorConfig evaluatorConfig = new EvaluatorConfig("evaluator-0", tasks.stream().map(Task::name).toList(),
                     settings.evalPrompts(), settings.samplesPerPrompt(), evalEvery, TaskVocabulary.MAX_COMPLETION_TOKENS, 1.0, settings.seed(), 1000,
                     settings.workDir().resolve("eval.csv"), prepared.referencePolicyDir(), rewardModels, 0, Duration.ZERO);
-            List<Future<?>> workers = new ArrayList<>();
             for (int g = 0; g < settings.generators(); g++) {
                 GeneratorConfig generatorConfig = new GeneratorConfig("generator-" + g, "gopo-generators", settings.groupSize(),
                         new SamplingConfig(1.0, 0, 1.0, TaskVocabulary.MAX_COMPLETION_TOKENS, settings.seed() + g), RewardMode.INLINE,
                         prepared.referencePolicyDir(), rewardModels, groupsPerVersion, 0, Duration.ZERO);
-                workers.add(pool.submit(() -> {
+                workers.submit(generatorConfig.generatorId(), stop -> {
                     try (Generator generator = new Generator(generatorConfig, cluster)) {
-                        generator.run(stopWorkers);
+                        generator.run(stop);
                     }
-                    return null;
-                }));
+                });
             }
-            Evaluator evaluator = new Evaluator(evaluatorConfig, cluster);
-            Future<?> evaluating = pool.submit(() -> {
-                evaluator.run(stopWorkers);
-                return null;
-            });
-            PromptFeeder.publish(cluster, PromptFeeder.prompts(tasks, Split.TRAIN, prompts, settings.seed()));
-            long versions;
-            try (Learner learner = new Learner(learnerConfig, cluster)) {
-                learner.run(new AtomicBoolean());
-                versions = learner.policyVersion() + 1;
-            }
-            out.printf("   learner finished %d steps; waiting for the evaluator to score all %d policy versions%n", settings.steps(), versions);
-            out.flush();
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (evaluator.handledAnnouncements() < versions && !evaluating.isDone() && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-            }
-            stopWorkers.set(true);
-            evaluating.get(2, TimeUnit.MINUTES);
-            evaluator.close();
-            for (Future<?> w : workers) {
-                w.get(2, TimeUnit.MINUTES);
-            }
-        } finally {
-            stopWorkers.set(true);
-            pool.shutdown();
-            if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
-                log.warn("workers did not stop within 2 minutes");
-                pool.shutdownNow();
+            try (Evaluator evaluator = new Evaluator(evaluatorConfig, cluster)) {
+                Future<?> evaluating = workers.submit("evaluator", evaluator::run);
+                AtomicLong versions = new AtomicLong(-1);
+                Future<?> learning = workers.submit("learner", stop -> {
+                    try (Learner learner = new Learner(learnerConfig, cluster)) {
+                        learner.run(stop);
+                        if (!stop.get() && learner.steps() < settings.steps()) {
+                            throw new IllegalStateException("the learner stopped at step " + learner.steps() + " of " + settings.steps()
+                                    + ": no advantage groups for " + LEARNER_IDLE_TIMEOUT.toMinutes() + " minutes (generators or ranker stalled)");
+                        }
+                        versions.set(learner.policyVersion() + 1);
+                    }
+                });
+                try {
+                    PromptFeeder.publish(cluster, PromptFeeder.prompts(tasks, Split.TRAIN, prompts, settings.seed()));
+                    if (!workers.awaitFirstFailure(learning::isDone, Duration.ofDays(365))) {
+                        return false;
+                    }
+                    out.printf("   learner finished %d steps; waiting for the evaluator to score all %d policy versions%n",
+                            settings.steps(), versions.get());
+                    out.flush();
+                    if (!workers.awaitFirstFailure(() -> evaluator.handledAnnouncements() >= versions.get() || evaluating.isDone(),
+                            Duration.ofMinutes(10)) && workers.stopRequested()) {
+                        return false;
+                    }
+                } finally {
+                    // Every worker returns (and closes its clients) before the evaluator and the ranker close under it.
+                    workers.close();
+                }
+                workers.throwIfFailed();
             }
         }
+        return true;
     }
 
     /** The largest divisor of {@code lastVersion} that is at most {@code requested}: the last version is always evaluated. */

@@ -23,7 +23,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", defaultValue = "gopo-work/cache", description = "Prepared reference policy and reward models (reused across runs). Default: ${DEFAULT-VALUE}")
     Path cacheDir;
 
-    @Option(names = "--model-size", defaultValue = "SMALL", description = "TINY (~30k params) or SMALL (~0.9M params). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--model-size", defaultValue = "SMALL", description = "TINY (~30k params) or SMALL (~0.9M params), any case. Default: ${DEFAULT-VALUE}")
     ModelSize modelSize;
 
     @Option(names = "--sft-steps", defaultValue = "" + PrepareSettings.DEFAULT_SFT_STEPS, description = "Supervised warm-start steps of the reference policy. Default: ${DEFAULT-VALUE}")

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import dev.gopo.generator.RewardMode;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GopoCliTest {
     @Test
     void everyCommandHasHelp() {
@@ -37,5 +43,34 @@ class GopoCliTest {
         cli2.setErr(new PrintWriter(err2));
         assertThat(cli2.execute("smoke", "--bootstrap-servers", "nohostport")).isEqualTo(1);
         assertThat(err2.toString()).contains("--bootstrap-servers 'nohostport'");
+    }
+
+    @Test
+    void enumValuesInAnyCase() {
+        for (String size : List.of("SMALL", "small", "Tiny")) {
+            ParseResult parsed = Gopo.commandLine().parseArgs("run", "--model-size", size);
+            assertThat(parsed.subcommand().commandSpec().findOption("--model-size").<Enum<?>>getValue().name()).isEqualToIgnoringCase(size);
+        }
+        for (String mode : List.of("EXTERNAL", "external")) {
+            ParseResult parsed = Gopo.commandLine().parseArgs("generator", "--reward-mode", mode);
+            assertThat(parsed.subcommand().commandSpec().findOption("--reward-mode").<RewardMode>getValue()).isEqualTo(RewardMode.EXTERNAL);
+        }
+    }
+
+    @Test
+    void everyDurationOptionTakesTheSameSyntax() {
+        for (String command : List.of("generator", "learner", "evaluator", "reward-producer")) {
+            for (String value : List.of("90", "90s", "1500ms", "5m", "1h")) {
+                Gopo.commandLine().parseArgs(command, "--idle-timeout", value);
+            }
+            StringWriter err = new StringWriter();
+            CommandLine cli = Gopo.commandLine();
+            cli.setErr(new PrintWriter(err));
+            assertThat(cli.execute(command, "--idle-timeout", "soon")).as(command).isNotZero();
+            assertThat(err.toString()).as(command).contains("--idle-timeout").contains("'soon' is not a duration");
+        }
+        for (String value : List.of("90", "90s", "5m")) {
+            Gopo.commandLine().parseArgs("ranker", "--group-timeout", value);
+        }
     }
 }

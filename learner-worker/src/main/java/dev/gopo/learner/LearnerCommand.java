@@ -1,5 +1,6 @@
 package dev.gopo.learner;
 
+import dev.gopo.platform.DurationConverter;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.WorkerProcess;
 import dev.gopo.policy.training.AdamWConfig;
@@ -84,9 +85,9 @@ public final class LearnerCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in total (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}")
     long maxSteps;
 
-    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "SECONDS",
-            description = "Stop after this many seconds without input (0 = never). Default: ${DEFAULT-VALUE}")
-    long idleTimeoutSeconds;
+    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this long without input, e.g. 30s, 5m or plain seconds (0 = never). Default: ${DEFAULT-VALUE}")
+    Duration idleTimeout;
 
     private Estimator advantagesEstimator() {
         try {
@@ -103,7 +104,7 @@ public final class LearnerCommand implements Callable<Integer> {
                 temperature);
         return new LearnerConfig(learnerId, advantagesEstimator(), groupsPerStep, maxStalenessSteps,
                 maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, checkpointEvery, announceEveryStep,
-                workDir, initPolicy, trainer, maxSteps, Duration.ofSeconds(idleTimeoutSeconds), maxCompletionTokens);
+                workDir, initPolicy, trainer, maxSteps, idleTimeout, maxCompletionTokens);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.gopo.platform;
 
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -40,11 +41,25 @@ public final class WorkerProcess {
     }
 
     /**
+     * The command line conventions of every {@code gopo} command, applied to {@code cli} and the subcommands it has
+     * so far: enum values in any case ({@code --model-size small} or {@code SMALL}) and one duration syntax
+     * ({@link DurationConverter}).
+     */
+    public static CommandLine withConventions(CommandLine cli) {
+        return cli.setCaseInsensitiveEnumValuesAllowed(true).registerConverter(Duration.class, new DurationConverter());
+    }
+
+    /** A command line for {@code command} with {@link #withConventions the conventions} of every command. */
+    public static CommandLine commandLine(Object command) {
+        return withConventions(new CommandLine(command));
+    }
+
+    /**
      * The {@code main} of a worker started as its own process (crash tests, containers): parses
      * {@code args} into {@code command}, runs it, logs and exits with its code.
      */
     public static void main(String what, Object command, String[] args) {
-        int code = new CommandLine(command).execute(args);
+        int code = commandLine(command).execute(args);
         log.info("{} exits with code {}", what, code);
         System.exit(code);
     }

@@ -1,5 +1,6 @@
 package dev.gopo.ranker;
 
+import dev.gopo.platform.Durations;
 import dev.gopo.ranker.topology.RankerMetrics;
 import java.time.Duration;
 import java.util.concurrent.Executors;

@@ -1,5 +1,7 @@
 package dev.gopo.ranker;
 
+import dev.gopo.platform.DurationConverter;
+import dev.gopo.platform.Durations;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.KafkaClients;
 import dev.gopo.platform.Shutdown;

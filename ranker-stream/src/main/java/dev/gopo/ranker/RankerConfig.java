@@ -1,5 +1,6 @@
 package dev.gopo.ranker;
 
+import dev.gopo.platform.Durations;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.schemas.topic.TopicNames;

@@ -73,17 +73,6 @@ class RankerConfigTest {
                 .containsEntry("security.protocol", "PLAINTEXT");
     }
 
-    @Test
-    void durations() {
-        assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
-        assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(Durations.parse("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
-        assertThatThrownBy(() -> Durations.parse("5")).hasMessageContaining("write a number with a unit");
-    }
-
     private static void assertFails(java.util.function.UnaryOperator<RankerConfig.Builder> change, String message) {
         assertThatThrownBy(() -> change.apply(RankerConfig.builder(CLUSTER)).build())
                 .isInstanceOf(IllegalArgumentException.class)

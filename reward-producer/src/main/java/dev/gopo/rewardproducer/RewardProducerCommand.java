@@ -1,5 +1,6 @@
 package dev.gopo.rewardproducer;
 
+import dev.gopo.platform.DurationConverter;
 import dev.gopo.tasks.ModelOptions;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.WorkerProcess;
@@ -48,9 +49,9 @@ public final class RewardProducerCommand implements Callable<Integer> {
             description = "Stop after handling N completions (0 = run until Ctrl-C). Default: ${DEFAULT-VALUE}")
     long maxCompletions;
 
-    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "SECONDS",
-            description = "Stop after this many seconds without a completion (0 = never). Default: ${DEFAULT-VALUE}")
-    long idleTimeoutSeconds;
+    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this long without a completion, e.g. 30s, 5m or plain seconds (0 = never). Default: ${DEFAULT-VALUE}")
+    Duration idleTimeout;
 
     /**
      * The validated config; with {@code --scorer model} and no {@code --reward-model}, the reward models of the prepare cache.
@@ -63,7 +64,7 @@ public final class RewardProducerCommand implements Callable<Integer> {
                 ? models.resolve(null, null, false).rewardModels()
                 : models.explicitRewardModels();
         return new RewardProducerConfig(groupId, producerId, kind, rewardModels, tokenizer, maxCompletions,
-                Duration.ofSeconds(idleTimeoutSeconds));
+                idleTimeout);
     }
 
     @Override

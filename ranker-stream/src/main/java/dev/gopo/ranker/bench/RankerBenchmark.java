@@ -6,7 +6,7 @@ import dev.gopo.avro.Reward;
 import dev.gopo.embedded.EmbeddedInfra;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.KafkaClients;
-import dev.gopo.ranker.Durations;
+import dev.gopo.platform.Durations;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.RankerWorker;
 import dev.gopo.ranker.topology.RankerMetrics;

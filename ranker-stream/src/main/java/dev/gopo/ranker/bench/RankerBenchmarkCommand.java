@@ -3,7 +3,7 @@ package dev.gopo.ranker.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import dev.gopo.ranker.DurationConverter;
+import dev.gopo.platform.DurationConverter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

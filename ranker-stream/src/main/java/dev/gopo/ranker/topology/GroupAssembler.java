@@ -4,7 +4,7 @@ import dev.gopo.avro.AdvantageGroup;
 import dev.gopo.avro.Completion;
 import dev.gopo.avro.Reward;
 import dev.gopo.platform.DeadLetterReason;
-import dev.gopo.ranker.Durations;
+import dev.gopo.platform.Durations;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.RewardSource;
 import dev.gopo.ranker.advantage.AdvantageEstimator;

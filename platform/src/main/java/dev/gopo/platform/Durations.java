@@ -1,4 +1,4 @@
-package dev.gopo.ranker;
+package dev.gopo.platform;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -6,9 +6,13 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations on the command line: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT5M}). */
+/**
+ * The one duration syntax of every command: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d},
+ * a plain number of seconds ({@code 30}, what the workers' {@code --idle-timeout} always took), or ISO-8601
+ * ({@code PT5M}).
+ */
 public final class Durations {
-    private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
     private Durations() {
     }
@@ -17,8 +21,14 @@ public final class Durations {
         String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         Matcher m = SHORT.matcher(s);
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
+            long n;
+            try {
+                n = Long.parseLong(m.group(1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is too large a duration");
+            }
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            return switch (unit) {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
@@ -29,7 +39,8 @@ public final class Durations {
         try {
             return Duration.parse(text.trim());
         } catch (DateTimeParseException | NullPointerException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration; write a number with a unit, e.g. 250ms, 30s, 5m, 2h, or ISO-8601 like PT5M");
+            throw new IllegalArgumentException("'" + text + "' is not a duration; write a whole number with a unit, e.g. 500ms, 30s, "
+                    + "5m, 1h, or plain seconds like 30 (ISO-8601 like PT5M also works)");
         }
     }
 
