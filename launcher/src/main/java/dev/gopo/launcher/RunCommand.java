@@ -84,10 +84,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrepareSettings prepare = PrepareSettings.defaults().withModelSize(modelSize).withSteps(sftSteps, rmSteps).withSeed(seed);
+        PrepareSettings prepare = prepareSettings();
         PipelineRun.Settings settings = new PipelineRun.Settings(workDir, cacheDir, prepare, steps, groupsPerStep, groupSize,
                 checkpointEvery, generators, estimators, lr, beta, maxStalenessSteps,
                 maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, evalPrompts, samplesPerPrompt, evalEvery, seed);
         return new PipelineRun(settings, new PrintWriter(System.out, true)).run();
+    }
+
+    /** What {@code gopo prepare} would build with the same options: the same defaults, so the cache is reused. */
+    PrepareSettings prepareSettings() {
+        return PrepareSettings.defaults().withModelSize(modelSize).withSteps(sftSteps, rmSteps).withSeed(seed);
     }
 }

@@ -57,12 +57,7 @@ public final class PrepareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrepareSettings defaults = PrepareSettings.defaults();
-        PrepareSettings settings = new PrepareSettings(
-                tasks == null || tasks.isEmpty() ? TaskRegistry.names() : tasks,
-                ModelSize.parse(modelSize), sftSteps, rmSteps, seed,
-                defaults.sftBatchSize(), defaults.sftPromptsPerTask(), defaults.rmBatchSize(), defaults.rmTrainPairs(),
-                defaults.rmHeldOutPairs(), raterTemperature, judgePrompts);
+        PrepareSettings settings = settings();
         PrintWriter out = spec.commandLine().getOut();
         PreparedArtifacts artifacts = new Prepare(settings, cacheDir, out).run();
         out.println("reference policy: " + artifacts.referencePolicyDir());
@@ -71,5 +66,15 @@ public final class PrepareCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The settings these options select; {@code gopo run} reads the same defaults, so its cache keys match. */
+    public PrepareSettings settings() {
+        PrepareSettings defaults = PrepareSettings.defaults();
+        return new PrepareSettings(
+                tasks == null || tasks.isEmpty() ? TaskRegistry.names() : tasks,
+                ModelSize.parse(modelSize), sftSteps, rmSteps, seed,
+                defaults.sftBatchSize(), defaults.sftPromptsPerTask(), defaults.rmBatchSize(), defaults.rmTrainPairs(),
+                defaults.rmHeldOutPairs(), raterTemperature, judgePrompts);
     }
 }
