@@ -38,11 +38,11 @@ public final class EvaluatorCommand implements Callable<Integer> {
                     + "--reference-policy and --reward-model give all models)")
     List<String> tasks = new ArrayList<>();
 
-    @Option(names = "--eval-prompts", defaultValue = "32", paramLabel = "N",
+    @Option(names = "--eval-prompts", defaultValue = "" + EvaluatorDefaults.EVAL_PROMPTS, paramLabel = "N",
             description = "Held-out (eval split) prompts per task and version, chosen with --seed. Default: ${DEFAULT-VALUE}")
     int evalPrompts;
 
-    @Option(names = "--samples-per-prompt", defaultValue = "1", paramLabel = "K",
+    @Option(names = "--samples-per-prompt", defaultValue = "" + EvaluatorDefaults.SAMPLES_PER_PROMPT, paramLabel = "K",
             description = {"Completions per prompt for the policy and the reference (same seeds); the judge compares all K pairs",
                     "and its interval resamples prompts, so K > 1 tightens it at K times the sampling cost. Default: ${DEFAULT-VALUE}"})
     int samplesPerPrompt;

@@ -36,8 +36,8 @@ class EvaluatorConfigTest {
     void defaultsEvaluateEveryTaskAndVersion() throws Exception {
         EvaluatorConfig config = parse(withModels());
         assertThat(config.tasks()).isEqualTo(TaskRegistry.names());
-        assertThat(config.evalPrompts()).isEqualTo(32);
-        assertThat(config.samplesPerPrompt()).isEqualTo(1);
+        assertThat(config.evalPrompts()).isEqualTo(EvaluatorDefaults.EVAL_PROMPTS).isEqualTo(128);
+        assertThat(config.samplesPerPrompt()).isEqualTo(EvaluatorDefaults.SAMPLES_PER_PROMPT).isEqualTo(4);
         assertThat(config.every()).isEqualTo(1);
         assertThat(config.out()).isEqualTo(Path.of("gopo-work/eval.csv"));
         assertThat(config.bootstrapSamples()).isEqualTo(2000);

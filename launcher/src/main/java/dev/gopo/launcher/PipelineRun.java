@@ -11,6 +11,7 @@ import dev.gopo.generator.RewardMode;
 import dev.gopo.generator.feed.PromptFeeder;
 import dev.gopo.learner.Learner;
 import dev.gopo.learner.LearnerConfig;
+import dev.gopo.learner.LearnerDefaults;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.KafkaClients;
 import dev.gopo.policy.sampling.SamplingConfig;
@@ -181,8 +182,9 @@ final class PipelineRun {
                 }
             });
             Estimator trainOn = settings.estimators().get(0);
-            TrainerConfig trainer = new TrainerConfig(new LossConfig(0.2, 0.2, settings.beta()),
-                    new AdamWConfig(settings.lr(), Math.min(10, settings.steps() / 2), 0.9, 0.999, 1e-8, 0.0, 1.0), 1.0);
+            TrainerConfig trainer = new TrainerConfig(new LossConfig(LearnerDefaults.EPS_LOW, LearnerDefaults.EPS_HIGH, settings.beta()),
+                    new AdamWConfig(settings.lr(), Math.min(LearnerDefaults.WARMUP_STEPS, settings.steps() / 2), 0.9, 0.999, 1e-8, 0.0,
+                            LearnerDefaults.MAX_GRAD_NORM), LearnerDefaults.TEMPERATURE);
             LearnerConfig learnerConfig = new LearnerConfig("learner-0", trainOn, settings.groupsPerStep(), settings.maxStalenessSteps(),
                     settings.maxPolicyLag(),
                     settings.checkpointEvery(), false, settings.workDir().resolve("learner"), prepared.referencePolicyDir(),

@@ -1,5 +1,7 @@
 package dev.gopo.launcher;
 
+import dev.gopo.learner.LearnerDefaults;
+import dev.gopo.evaluator.EvaluatorDefaults;
 import dev.gopo.learner.LearnerConfig;
 import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.tasks.ModelSize;
@@ -35,13 +37,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "300", description = "Learner steps. Default: ${DEFAULT-VALUE}")
     int steps;
 
-    @Option(names = "--groups-per-step", defaultValue = "16", description = "Prompts (groups) per learner step. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--groups-per-step", defaultValue = "" + LearnerDefaults.GROUPS_PER_STEP, description = "Prompts (groups) per learner step. Default: ${DEFAULT-VALUE}")
     int groupsPerStep;
 
     @Option(names = {"-G", "--group-size"}, defaultValue = "8", description = "Completions per prompt. Default: ${DEFAULT-VALUE}")
     int groupSize;
 
-    @Option(names = "--checkpoint-every", defaultValue = "10", description = "Checkpoint (and announce a policy version) every N steps. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--checkpoint-every", defaultValue = "" + LearnerDefaults.CHECKPOINT_EVERY, description = "Checkpoint (and announce a policy version) every N steps. Default: ${DEFAULT-VALUE}")
     int checkpointEvery;
 
     @Option(names = "--generators", defaultValue = "1", description = "Generator instances (they share the prompt partitions). Default: ${DEFAULT-VALUE}")
@@ -51,13 +53,13 @@ final class RunCommand implements Callable<Integer> {
             description = "Estimators the ranker runs side by side; the learner trains on the first. Default: ${DEFAULT-VALUE}")
     List<Estimator> estimators;
 
-    @Option(names = "--lr", defaultValue = "3e-4", description = "Learner peak learning rate. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--lr", defaultValue = "" + LearnerDefaults.LR, description = "Learner peak learning rate. Default: ${DEFAULT-VALUE}")
     double lr;
 
-    @Option(names = "--beta", defaultValue = "0.04", description = "KL weight. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--beta", defaultValue = "" + LearnerDefaults.BETA, description = "KL weight. Default: ${DEFAULT-VALUE}")
     double beta;
 
-    @Option(names = "--max-staleness-steps", defaultValue = "25", paramLabel = "STEPS",
+    @Option(names = "--max-staleness-steps", defaultValue = "" + LearnerDefaults.MAX_STALENESS_STEPS, paramLabel = "STEPS",
             description = {"Learner staleness bound in optimiser steps: groups sampled by weights more than this many learner steps",
                     "old are dropped. Generators get new weights every --checkpoint-every steps, so keep it >= --checkpoint-every.",
                     "Default: ${DEFAULT-VALUE}"})
@@ -67,10 +69,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Optional extra learner bound in announced policy versions (coarse: versions come only at checkpoints). Default: off")
     Long maxPolicyLag;
 
-    @Option(names = "--eval-prompts", defaultValue = "128", description = "Held-out prompts per task and version for the evaluator (constrained has 29). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--eval-prompts", defaultValue = "" + EvaluatorDefaults.EVAL_PROMPTS, description = "Held-out prompts per task and version for the evaluator (constrained has 29). Default: ${DEFAULT-VALUE}")
     int evalPrompts;
 
-    @Option(names = "--samples-per-prompt", defaultValue = "4",
+    @Option(names = "--samples-per-prompt", defaultValue = "" + EvaluatorDefaults.SAMPLES_PER_PROMPT,
             description = "Completions per held-out prompt for the policy and the reference; the judge compares every pair and its interval resamples prompts. Default: ${DEFAULT-VALUE}")
     int samplesPerPrompt;
 

@@ -43,4 +43,24 @@ class SharedDefaultsTest {
         cli.parseArgs(command);
         return type.cast(cli.getSubcommands().get(command).getCommand());
     }
+
+    @Test
+    void theSeparateWorkersDefaultToWhatTheMainJobUses() {
+        CommandLine cli = Gopo.commandLine();
+        for (String option : java.util.List.of("--groups-per-step", "--checkpoint-every", "--lr", "--beta", "--max-staleness-steps")) {
+            assertThat(defaultOf(cli, "learner", option)).as("learner " + option).isEqualTo(defaultOf(cli, "run", option));
+        }
+        for (String option : java.util.List.of("--eval-prompts", "--samples-per-prompt")) {
+            assertThat(defaultOf(cli, "evaluator", option)).as("evaluator " + option).isEqualTo(defaultOf(cli, "run", option));
+        }
+        assertThat(defaultOf(cli, "generator", "--group-size")).isEqualTo(defaultOf(cli, "run", "--group-size"));
+        assertThat(defaultOf(cli, "prepare", "--sft-steps")).isEqualTo(defaultOf(cli, "run", "--sft-steps"));
+        assertThat(defaultOf(cli, "prepare", "--rm-steps")).isEqualTo(defaultOf(cli, "run", "--rm-steps"));
+    }
+
+    private static String defaultOf(CommandLine cli, String command, String option) {
+        var spec = cli.getSubcommands().get(command).getCommandSpec().findOption(option);
+        assertThat(spec).as(command + " has " + option).isNotNull();
+        return spec.defaultValue();
+    }
 }

@@ -36,10 +36,10 @@ public final class LearnerCommand implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = "gopo-work/learner", description = "Checkpoints and announced weights. Default: ${DEFAULT-VALUE}")
     Path workDir;
 
-    @Option(names = "--groups-per-step", defaultValue = "8", description = "Prompts (groups) per optimisation step (paper: 128). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--groups-per-step", defaultValue = "" + LearnerDefaults.GROUPS_PER_STEP, description = "Prompts (groups) per optimisation step (paper: 128). Default: ${DEFAULT-VALUE}")
     int groupsPerStep;
 
-    @Option(names = "--max-staleness-steps", defaultValue = "10", paramLabel = "STEPS",
+    @Option(names = "--max-staleness-steps", defaultValue = "" + LearnerDefaults.MAX_STALENESS_STEPS, paramLabel = "STEPS",
             description = {"Drop groups sampled by weights more than this many learner optimiser steps old (current step minus the",
                     "completions' policyStep; 0 = strictly on-policy). Generators only get weights at announcements, so keep it",
                     ">= --checkpoint-every - 1 unless --announce-every-step. Default: ${DEFAULT-VALUE}"})
@@ -50,31 +50,31 @@ public final class LearnerCommand implements Callable<Integer> {
                     "Versions come only at checkpoints, so this is coarse; prefer --max-staleness-steps. Default: off"})
     Long maxPolicyLag;
 
-    @Option(names = "--checkpoint-every", defaultValue = "5", description = "Checkpoint every N steps. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--checkpoint-every", defaultValue = "" + LearnerDefaults.CHECKPOINT_EVERY, description = "Checkpoint every N steps. Default: ${DEFAULT-VALUE}")
     int checkpointEvery;
 
     @Option(names = "--announce-every-step", description = "Announce a policy version after every step instead of after every checkpoint.")
     boolean announceEveryStep;
 
-    @Option(names = "--lr", defaultValue = "1e-4", description = "Peak learning rate (paper: 1e-6 for a 1.7B model). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--lr", defaultValue = "" + LearnerDefaults.LR, description = "Peak learning rate (paper: 1e-6 for a 1.7B model). Default: ${DEFAULT-VALUE}")
     double lr;
 
-    @Option(names = "--warmup-steps", defaultValue = "10", description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--warmup-steps", defaultValue = "" + LearnerDefaults.WARMUP_STEPS, description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}")
     int warmupSteps;
 
-    @Option(names = "--eps-low", defaultValue = "0.2", description = "Lower clip range of the ratio. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--eps-low", defaultValue = "" + LearnerDefaults.EPS_LOW, description = "Lower clip range of the ratio. Default: ${DEFAULT-VALUE}")
     double epsLow;
 
-    @Option(names = "--eps-high", defaultValue = "0.2", description = "Upper clip range of the ratio. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--eps-high", defaultValue = "" + LearnerDefaults.EPS_HIGH, description = "Upper clip range of the ratio. Default: ${DEFAULT-VALUE}")
     double epsHigh;
 
-    @Option(names = "--beta", defaultValue = "0.04", description = "Weight of the k3 KL penalty to the reference. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--beta", defaultValue = "" + LearnerDefaults.BETA, description = "Weight of the k3 KL penalty to the reference. Default: ${DEFAULT-VALUE}")
     double beta;
 
-    @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "Global gradient-norm clip. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--max-grad-norm", defaultValue = "" + LearnerDefaults.MAX_GRAD_NORM, description = "Global gradient-norm clip. Default: ${DEFAULT-VALUE}")
     double maxGradNorm;
 
-    @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature of the generators; groups sampled at another are dead-lettered (TEMPERATURE_MISMATCH). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--temperature", defaultValue = "" + LearnerDefaults.TEMPERATURE, description = "Sampling temperature of the generators; groups sampled at another are dead-lettered (TEMPERATURE_MISMATCH). Default: ${DEFAULT-VALUE}")
     double temperature;
 
     @Option(names = "--max-completion-tokens", defaultValue = "0", paramLabel = "TOKENS",

@@ -17,10 +17,11 @@ class LearnerConfigTest {
     @Test
     void defaultsAreValidOnceAnInitPolicyIsGiven() {
         LearnerConfig config = parse("--init-policy", "/tmp/p");
-        assertThat(config.groupsPerStep()).isEqualTo(8);
+        assertThat(config.groupsPerStep()).isEqualTo(LearnerDefaults.GROUPS_PER_STEP).isEqualTo(16);
         assertThat(config.trainer().loss().beta()).isEqualTo(0.04);
         assertThat(config.checkpointDir().toString()).endsWith("checkpoints");
-        assertThat(config.maxStalenessSteps()).isEqualTo(10);
+        assertThat(config.maxStalenessSteps()).isEqualTo(LearnerDefaults.MAX_STALENESS_STEPS).isEqualTo(25);
+        assertThat(config.trainer().optimizer().peakLr()).isEqualTo(3e-4);
         assertThat(config.maxPolicyLag()).as("the version bound is off unless asked for").isEqualTo(LearnerConfig.NO_VERSION_BOUND);
         assertThat(parse("--init-policy", "/tmp/p", "--max-policy-lag", "3", "--max-staleness-steps", "7"))
                 .satisfies(c -> assertThat(c.maxPolicyLag()).isEqualTo(3))
