@@ -38,11 +38,11 @@ public record GeneratorConfig(String generatorId, String groupId, int groupSize,
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(rewardMode, "rewardMode");
         if (initPolicyDir == null) {
-            throw new IllegalArgumentException("--init-policy (or --cache-dir) is required: the policy to sample with until the learner announces one");
+            throw new IllegalArgumentException("--init-policy is required: the policy to sample with until the learner announces one (the reference policy, e.g. gopo-work/cache/reference-policy)");
         }
         rewardModels = Map.copyOf(rewardModels);
         if (rewardMode == RewardMode.INLINE && rewardModels.isEmpty()) {
-            throw new IllegalArgumentException("--reward-mode INLINE needs reward models (--cache-dir or --reward-model TASK=DIR); "
+            throw new IllegalArgumentException("--reward-mode INLINE needs reward models (--reward-model TASK=DIR, e.g. summarise=gopo-work/cache/reward-models/summarise); "
                     + "use --reward-mode EXTERNAL to leave rewards to external producers");
         }
         if (maxGroupsPerVersion < 0 || maxPrompts < 0) {
