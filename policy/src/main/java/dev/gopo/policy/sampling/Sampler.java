@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.gopo.policy.PolicyModel;
 import dev.gopo.policy.Tokenizer;
 import dev.gopo.policy.model.KvCache;
+import dev.gopo.policy.model.Scalars;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -159,7 +160,7 @@ public final class Sampler {
         if (repeat > 1) {
             last = last.repeat(0, repeat);                                               // (G, V)
         }
-        return last.div((float) temperature).logSoftmax(-1).toFloatArray();
+        return Scalars.div(last, (float) temperature, last.getManager()).logSoftmax(-1).toFloatArray();
     }
 
     /** Incremental decoding: one new position per step against a {@link KvCache}. */
