@@ -1,5 +1,6 @@
 package dev.gopo.learner;
 
+import dev.gopo.policy.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +55,7 @@ public final class CheckpointStore {
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) {
                     log.warn("removing incomplete checkpoint {} left by a crash", p);
-                    deleteTree(p);
+                    AtomicFiles.deleteRecursively(p);
                 }
             }
         } catch (IOException e) {
@@ -96,7 +96,7 @@ public final class CheckpointStore {
         String name = String.format("step-%08d", step);
         Path tmp = dir.resolve(name + ".tmp");
         Path target = dir.resolve(name);
-        deleteTree(tmp);
+        AtomicFiles.deleteRecursively(tmp);
         Files.createDirectories(tmp);
         trainer.write(tmp.resolve("trainer"));
         ObjectNode meta = JSON.createObjectNode();
@@ -106,7 +106,7 @@ public final class CheckpointStore {
         offsets.forEach(off::put);
         trainedGroups.forEach(meta.putArray("trainedGroups")::add);
         Files.writeString(tmp.resolve(META), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(meta), StandardCharsets.UTF_8);
-        deleteTree(target);
+        AtomicFiles.deleteRecursively(target);
         move(tmp, target);
         Path pointerTmp = dir.resolve(LATEST + ".tmp");
         Files.writeString(pointerTmp, name, StandardCharsets.UTF_8);
@@ -122,7 +122,7 @@ public final class CheckpointStore {
                     .sorted().toList();
         }
         for (int i = 0; i < withState.size() - keepTrainerStates; i++) {
-            deleteTree(withState.get(i).resolve("trainer"));
+            AtomicFiles.deleteRecursively(withState.get(i).resolve("trainer"));
         }
     }
 
@@ -143,14 +143,4 @@ public final class CheckpointStore {
         }
     }
 
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
-    }
 }

@@ -5,8 +5,6 @@ import dev.gopo.policy.io.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -49,19 +47,5 @@ final class ArtifactFiles {
             }
         }
         return Optional.empty();
-    }
-
-    /** Deletes {@code dir} and everything under it, if it exists. */
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        List<Path> all;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            all = walk.sorted(Comparator.reverseOrder()).toList();
-        }
-        for (Path p : all) {
-            Files.delete(p);
-        }
     }
 }

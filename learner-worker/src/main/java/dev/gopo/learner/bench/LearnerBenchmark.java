@@ -1,5 +1,6 @@
 package dev.gopo.learner.bench;
 
+import dev.gopo.policy.io.AtomicFiles;
 import dev.gopo.avro.AdvantageGroup;
 import dev.gopo.avro.TrainingMetrics;
 import dev.gopo.embedded.EmbeddedInfra;
@@ -137,7 +138,7 @@ public final class LearnerBenchmark implements Callable<Integer> {
         }
         // A learner dir left by an earlier benchmark holds a checkpoint at the last step: the learner would resume
         // there, train nothing, and publish no metrics. Every run measures from step 0.
-        dev.gopo.policy.io.AtomicFiles.deleteRecursively(dir.resolve("learner"));
+        AtomicFiles.deleteRecursively(dir.resolve("learner"));
         LearnerConfig config = new LearnerConfig("bench-" + size, Estimator.GOPO, groupsPerStep, Long.MAX_VALUE / 4, LearnerConfig.NO_VERSION_BOUND, checkpointEvery, false,
                 dir.resolve("learner"), init, trainerConfig, steps, Duration.ofSeconds(30), 0);
         try (Learner learner = new Learner(config, cluster)) {
