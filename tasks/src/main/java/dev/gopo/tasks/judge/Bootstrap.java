@@ -34,28 +34,12 @@ public final class Bootstrap {
      * @param seed      seed of the resampling; the same arguments give the same interval
      */
     public static Interval meanInterval(double[] values, int resamples, double level, long seed) {
-        if (values.length == 0) {
-            throw new IllegalArgumentException("cannot bootstrap an empty sample");
+        // One outcome per cluster: the cluster bootstrap draws exactly the plain bootstrap's resamples.
+        double[][] singletons = new double[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            singletons[i] = new double[] {values[i]};
         }
-        if (resamples < 1) {
-            throw new IllegalArgumentException("resamples must be >= 1, got " + resamples);
-        }
-        if (!(level > 0 && level < 1)) {
-            throw new IllegalArgumentException("level must be in (0, 1), got " + level + " (0.95 for a 95% interval)");
-        }
-        SplittableRandom random = new SplittableRandom(seed);
-        int n = values.length;
-        double[] means = new double[resamples];
-        for (int r = 0; r < resamples; r++) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += values[random.nextInt(n)];
-            }
-            means[r] = sum / n;
-        }
-        Arrays.sort(means);
-        double alpha = (1 - level) / 2;
-        return new Interval(quantile(means, alpha), quantile(means, 1 - alpha));
+        return clusteredMeanInterval(singletons, resamples, level, seed);
     }
 
     /**
