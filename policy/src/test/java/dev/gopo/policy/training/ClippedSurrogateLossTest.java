@@ -48,13 +48,20 @@ class ClippedSurrogateLossTest {
         return (float) (-1 + Math.log(ratio));
     }
 
-    @Test
-    void handComputedExample() {
+    /** What the hand-computed example gives: the loss terms read out, and d loss / d logp. */
+    private record Outcome(float lossValue, float policyLoss, float kl, float ratioMean, float clipFraction, int tokens,
+                           float[] grad) {
+    }
+
+    /**
+     * Runs the class Javadoc's example (A = (1, -2), beta 0.1, eps 0.2) through the real loss and
+     * backward; {@code normaliser} null calls the five-argument {@code compute} (token mean).
+     */
+    private static Outcome handExample(LossNormaliser normaliser) {
         float[] logp = {logp(1.5), logp(1.1), -0.01f, logp(0.5), logp(1.5), logp(1.0)};
         float[] old = {-1, -1, -30, -1, -1, -1};
         float[] ref = {logp[0] + LN2, logp[1], -80, logp[3] - LN2, logp[4], logp[5] + LN2};
         float[] mask = {1, 1, 0, 1, 1, 1};
-        float[] advantages = {1, -2};
         ClippedSurrogateLoss loss = new ClippedSurrogateLoss(new LossConfig(0.2, 0.2, 0.1));
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Shape bt = new Shape(2, 3);
@@ -62,21 +69,33 @@ class ClippedSurrogateLossTest {
             logpArray.setRequiresGradient(true);
             LossTerms terms;
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                terms = loss.compute(logpArray, manager.create(old, bt), manager.create(ref, bt),
-                        manager.create(advantages), manager.create(mask, bt));
+                NDArray oldArray = manager.create(old, bt);
+                NDArray refArray = manager.create(ref, bt);
+                NDArray advantages = manager.create(new float[] {1, -2});
+                NDArray maskArray = manager.create(mask, bt);
+                terms = normaliser == null
+                        ? loss.compute(logpArray, oldArray, refArray, advantages, maskArray)
+                        : loss.compute(logpArray, oldArray, refArray, advantages, maskArray, normaliser);
                 collector.backward(terms.loss());
             }
-            assertThat(terms.tokens()).isEqualTo(5);
-            assertThat(terms.policyLoss()).isCloseTo(0.86f, within(1e-5f));
-            assertThat(terms.kl()).isCloseTo(0.1613706f, within(1e-5f));
-            assertThat(terms.lossValue()).isCloseTo(0.8761371f, within(1e-5f));
-            assertThat(terms.ratioMean()).isCloseTo(1.12f, within(1e-5f));
-            assertThat(terms.clipFraction()).isCloseTo(0.4f, within(1e-6f));
-            float[] grad = logpArray.getGradient().toFloatArray();
-            float[] expected = {-0.02f, -0.22f, 0f, 0.01f, 0.6f, 0.38f};
-            for (int i = 0; i < expected.length; i++) {
-                assertThat(grad[i]).as("gradient %d", i).isCloseTo(expected[i], within(1e-5f));
-            }
+            return new Outcome(terms.lossValue(), terms.policyLoss(), terms.kl(), terms.ratioMean(), terms.clipFraction(),
+                    terms.tokens(), logpArray.getGradient().toFloatArray());
+        }
+    }
+
+    @Test
+    void handComputedExample() {
+        Outcome terms = handExample(null);
+        assertThat(terms.tokens()).isEqualTo(5);
+        assertThat(terms.policyLoss()).isCloseTo(0.86f, within(1e-5f));
+        assertThat(terms.kl()).isCloseTo(0.1613706f, within(1e-5f));
+        assertThat(terms.lossValue()).isCloseTo(0.8761371f, within(1e-5f));
+        assertThat(terms.ratioMean()).isCloseTo(1.12f, within(1e-5f));
+        assertThat(terms.clipFraction()).isCloseTo(0.4f, within(1e-6f));
+        float[] grad = terms.grad();
+        float[] expected = {-0.02f, -0.22f, 0f, 0.01f, 0.6f, 0.38f};
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(grad[i]).as("gradient %d", i).isCloseTo(expected[i], within(1e-5f));
         }
     }
 
@@ -92,30 +111,15 @@ class ClippedSurrogateLossTest {
      */
     @Test
     void handComputedExampleWithTheConstantNormaliser() {
-        float[] logp = {logp(1.5), logp(1.1), -0.01f, logp(0.5), logp(1.5), logp(1.0)};
-        float[] old = {-1, -1, -30, -1, -1, -1};
-        float[] ref = {logp[0] + LN2, logp[1], -80, logp[3] - LN2, logp[4], logp[5] + LN2};
-        float[] mask = {1, 1, 0, 1, 1, 1};
-        ClippedSurrogateLoss loss = new ClippedSurrogateLoss(new LossConfig(0.2, 0.2, 0.1));
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            Shape bt = new Shape(2, 3);
-            NDArray logpArray = manager.create(logp, bt);
-            logpArray.setRequiresGradient(true);
-            LossTerms terms;
-            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                terms = loss.compute(logpArray, manager.create(old, bt), manager.create(ref, bt),
-                        manager.create(new float[] {1, -2}), manager.create(mask, bt), LossNormaliser.constant(4));
-                collector.backward(terms.loss());
-            }
-            assertThat(terms.lossValue()).isCloseTo(0.54758566f, within(1e-6f));
-            assertThat(terms.policyLoss()).isCloseTo(0.86f, within(1e-5f));
-            assertThat(terms.kl()).isCloseTo(0.1613706f, within(1e-5f));
-            assertThat(terms.tokens()).isEqualTo(5);
-            float[] grad = logpArray.getGradient().toFloatArray();
-            float[] expected = {-0.0125f, -0.1375f, 0f, 0.00625f, 0.375f, 0.2375f};
-            for (int i = 0; i < expected.length; i++) {
-                assertThat(grad[i]).as("gradient %d", i).isCloseTo(expected[i], within(1e-6f));
-            }
+        Outcome terms = handExample(LossNormaliser.constant(4));
+        assertThat(terms.lossValue()).isCloseTo(0.54758566f, within(1e-6f));
+        assertThat(terms.policyLoss()).isCloseTo(0.86f, within(1e-5f));
+        assertThat(terms.kl()).isCloseTo(0.1613706f, within(1e-5f));
+        assertThat(terms.tokens()).isEqualTo(5);
+        float[] grad = terms.grad();
+        float[] expected = {-0.0125f, -0.1375f, 0f, 0.00625f, 0.375f, 0.2375f};
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(grad[i]).as("gradient %d", i).isCloseTo(expected[i], within(1e-6f));
         }
     }
 
