@@ -24,12 +24,12 @@ import org.junit.jupiter.api.Timeout;
  * The gold-quality and samples-per-prompt fields were added to {@code EvaluationResult} with
  * defaults: results written before them stay readable (backward), and readers that predate them
  * can read new results (forward). The schema before the change is kept under
- * {@code src/test/resources/previous}.
+ * {@code src/test/resources/schema-history} (the history {@code SchemaEvolutionTest} also reads).
  */
 class EvaluationResultCompatibilityTest {
 
     private static Schema previous() throws IOException {
-        try (InputStream in = EvaluationResultCompatibilityTest.class.getResourceAsStream("/previous/EvaluationResult-v1.avsc")) {
+        try (InputStream in = EvaluationResultCompatibilityTest.class.getResourceAsStream("/schema-history/EvaluationResult/v1.avsc")) {
             return new Schema.Parser().parse(in);
         }
     }
