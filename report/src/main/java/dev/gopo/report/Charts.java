@@ -53,14 +53,17 @@ final class Charts {
         return chart;
     }
 
-    /** A solid line through {@code points}; nothing when there are none. */
+    /** Up to this many points a line marks each point; beyond, markers would hide the line. */
+    private static final int MAX_MARKED_POINTS = 40;
+
+    /** A solid line through {@code points}, with a marker at each when they are few; nothing when there are none. */
     static void line(XYChart chart, String name, SortedMap<Long, Double> points, Color color) {
         if (points.isEmpty()) {
             return;
         }
         XYSeries series = chart.addSeries(name, steps(points), values(points));
         series.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
-        series.setMarker(SeriesMarkers.CIRCLE);
+        series.setMarker(points.size() <= MAX_MARKED_POINTS ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         series.setMarkerColor(color);
         series.setLineColor(color);
     }

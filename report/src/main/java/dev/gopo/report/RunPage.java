@@ -158,8 +158,14 @@ final class RunPage {
         double weighted = histogram.entrySet().stream().mapToDouble(e -> e.getKey() * e.getValue()).sum();
         page.paragraph("Groups trained, by how many optimiser steps old their samples were: " + Numbers.format(groups)
                 + " groups, mean staleness " + Numbers.format(groups == 0 ? Double.NaN : weighted / groups) + " steps.");
-        CategoryChart bars = Charts.bars("staleness histogram", "staleness (optimiser steps)", "groups",
-                histogram.keySet().stream().map(String::valueOf).toList(), List.copyOf(histogram.values()), Charts.color(0));
+        // Every staleness from 0 to the largest gets a bar, empty ones too, so the x axis reads as a scale.
+        List<String> bins = new ArrayList<>();
+        List<Double> counts = new ArrayList<>();
+        for (int k = Math.min(0, histogram.firstKey()); k <= histogram.lastKey(); k++) {
+            bins.add(Integer.toString(k));
+            counts.add(histogram.getOrDefault(k, 0.0));
+        }
+        CategoryChart bars = Charts.bars("staleness histogram", "staleness (optimiser steps)", "groups", bins, counts, Charts.color(0));
         image(bars, "staleness histogram: groups per staleness in optimiser steps", "learner", "staleness-histogram");
     }
 

@@ -154,9 +154,13 @@ final class StudyPage {
         Charts.line(chart, curve.estimator(), curve.means(), color);
     }
 
-    /** The same colour for an estimator on every chart of the study. */
+    /** The same colour for an estimator on every chart of every study: by its place in the known order, unknown ones after. */
     private Color estimatorColor(String estimator) {
-        return Charts.color(index.estimators().indexOf(estimator));
+        List<String> known = StudyIndex.ESTIMATOR_ORDER;
+        if (known.contains(estimator)) {
+            return Charts.color(known.indexOf(estimator));
+        }
+        return Charts.color(known.size() + index.estimators().stream().filter(e -> !known.contains(e)).toList().indexOf(estimator));
     }
 
     private static String seedsNote(List<SeedCurve> curves) {
