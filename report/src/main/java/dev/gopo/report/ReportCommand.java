@@ -3,6 +3,9 @@ package dev.gopo.report;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -24,6 +27,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private static final Logger log = LoggerFactory.getLogger(ReportCommand.class);
+
     @Override
     public Integer call() {
         try {
@@ -35,5 +40,14 @@ public final class ReportCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** Entry point for running the report on its own, without the launcher. */
+    public static void main(String[] args) {
+        int code = new CommandLine(new ReportCommand()).execute(args);
+        if (code != 0) {
+            log.info("report exits with code {}", code);
+        }
+        System.exit(code);
     }
 }
