@@ -188,7 +188,7 @@ final class PipelineRun {
             LearnerConfig learnerConfig = new LearnerConfig("learner-0", trainOn, settings.groupsPerStep(), settings.maxStalenessSteps(),
                     settings.maxPolicyLag(),
                     settings.checkpointEvery(), false, settings.workDir().resolve("learner"), prepared.referencePolicyDir(),
-                    trainer, settings.steps(), LEARNER_IDLE_TIMEOUT, TaskVocabulary.MAX_COMPLETION_TOKENS);
+                    trainer, settings.steps(), LEARNER_IDLE_TIMEOUT, TaskVocabulary.MAX_COMPLETION_TOKENS, false);
             long lastVersion = (settings.steps() + settings.checkpointEvery() - 1) / settings.checkpointEvery();
             int evalEvery = evaluatedEvery(lastVersion, settings.evalEvery());
             if (evalEvery != settings.evalEvery()) {

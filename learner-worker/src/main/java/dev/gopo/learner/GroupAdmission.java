@@ -36,12 +36,18 @@ import java.util.Optional;
  *       {@code versionLag > maxPolicyLag} when that optional bound is set.</li>
  * </ol>
  *
+ * <p>In <b>replay</b> ({@code gopo replay}) the groups were recorded by another learner's run: their
+ * {@code policyStep} and {@code policyVersion} count that run's updates, not this learner's, so neither
+ * {@code FUTURE_POLICY} nor {@code STALE_POLICY} means anything and both checks are off. The temperature and
+ * completion-length checks stay: they are about the records themselves.
+ *
  * @param maxStalenessSteps the staleness bound in optimiser steps (0 = strictly on-policy)
  * @param maxPolicyLag      optional extra bound in announced versions; {@link LearnerConfig#NO_VERSION_BOUND} = off
  * @param temperature       the learner's temperature; completions must have been sampled at it
  * @param normaliser        the learner's loss normaliser; with {@link LossNormaliser#constant(int)} completions must fit its budget
+ * @param replay            true on a recorded run: no future-policy and no staleness check
  */
-record GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperature, LossNormaliser normaliser) {
+record GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperature, LossNormaliser normaliser, boolean replay) {
     /** Relative tolerance of the temperature comparison: a value parsed from the same decimal is equal, anything else is not. */
     static final double TEMPERATURE_TOLERANCE = 1e-9;
 
@@ -63,7 +69,12 @@ record GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperat
         }
     }
 
-    /** With token-level averaging, which every estimator but Dr. GRPO uses. */
+    /** Online (not replay). */
+    GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperature, LossNormaliser normaliser) {
+        this(maxStalenessSteps, maxPolicyLag, temperature, normaliser, false);
+    }
+
+    /** Online, with token-level averaging, which every estimator but Dr. GRPO uses. */
     GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperature) {
         this(maxStalenessSteps, maxPolicyLag, temperature, LossNormaliser.tokenMean());
     }
@@ -84,7 +95,7 @@ record GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperat
     Optional<Refusal> check(AdvantageGroup group, long currentStep, long currentVersion) {
         long newestStep = group.getCompletions().stream().mapToLong(ScoredCompletion::getPolicyStep).max().orElse(0);
         long newestVersion = group.getCompletions().stream().mapToLong(ScoredCompletion::getPolicyVersion).max().orElse(0);
-        if (newestStep > currentStep || newestVersion > currentVersion) {
+        if (!replay && (newestStep > currentStep || newestVersion > currentVersion)) {
             return Optional.of(new Refusal(DeadLetterReason.FUTURE_POLICY, "group " + group.getGroupId()
                     + " claims to be sampled by policy version " + newestVersion + " at optimiser step " + newestStep
                     + ", but this learner is at version " + currentVersion + ", step " + currentStep
@@ -111,6 +122,9 @@ record GroupAdmission(long maxStalenessSteps, long maxPolicyLag, double temperat
                         + " the loss by that budget per completion, so it must be the generators' --max-new-tokens (EOS included)."
                         + " Set --max-completion-tokens to it, or find the producer that wrote longer completions"));
             }
+        }
+        if (replay) {
+            return Optional.empty();
         }
         long steps = stepLag(group, currentStep);
         if (steps > maxStalenessSteps) {

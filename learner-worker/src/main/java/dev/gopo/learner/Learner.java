@@ -78,6 +78,9 @@ public final class Learner implements PollingWorker {
     private long recomputedSteps;
     private int nonFiniteInARow;
     private long lastStepEndNanos = System.nanoTime();
+    /** Replay: the newest policy step / version recorded on any group read so far, the "now" of the recorded run's clock. */
+    private long recordedStepHighWater;
+    private long recordedVersionHighWater;
 
     public Learner(LearnerConfig config, ClusterConfig cluster) throws IOException {
         this.config = config;
@@ -87,8 +90,11 @@ public final class Learner implements PollingWorker {
         this.checkpoints = new CheckpointStore(config.checkpointDir(), 2);
         this.assembler = new StepAssembler(config.groupsPerStep());
         this.admission = new GroupAdmission(config.maxStalenessSteps(), config.maxPolicyLag(), config.trainer().temperature(),
-                config.lossNormaliser());
-        if (!config.announceEveryStep() && config.maxStalenessSteps() < config.checkpointEvery() - 1) {
+                config.lossNormaliser(), config.replay());
+        if (config.replay()) {
+            log.info("replay mode: groups carry the policy steps and versions of the recorded run, so the future-policy and "
+                    + "staleness checks are off; lag metrics are on the recorded run's clock");
+        } else if (!config.announceEveryStep() && config.maxStalenessSteps() < config.checkpointEvery() - 1) {
             log.warn("--max-staleness-steps {} is below --checkpoint-every {} - 1: generators get new weights only at checkpoints, "
                     + "so most groups will be dropped as stale; raise it or use --announce-every-step",
                     config.maxStalenessSteps(), config.checkpointEvery());
@@ -201,6 +207,12 @@ public final class Learner implements PollingWorker {
             publisher.deadLetter(record, DeadLetterReason.INCONSISTENT_RECORD, "advantage group " + group.getGroupId() + " has no completions");
             return;
         }
+        if (config.replay()) {
+            group.getCompletions().forEach(c -> {
+                recordedStepHighWater = Math.max(recordedStepHighWater, c.getPolicyStep());
+                recordedVersionHighWater = Math.max(recordedVersionHighWater, c.getPolicyVersion());
+            });
+        }
         Optional<GroupAdmission.Refusal> refusal = admission.check(group, trainer.steps(), policyVersion);
         if (refusal.isPresent()) {
             switch (refusal.get().reason()) {
@@ -231,9 +243,12 @@ public final class Learner implements PollingWorker {
 
     private void train(List<Accepted> step) throws IOException {
         List<AdvantageGroup> groups = step.stream().map(Accepted::group).toList();
-        // the lag of the weights this step updates (trainer.steps() updates so far), measured before the update
-        List<Long> stepLags = groups.stream().map(g -> GroupAdmission.stepLag(g, trainer.steps())).toList();
-        List<Long> versionLags = groups.stream().map(g -> GroupAdmission.versionLag(g, policyVersion)).toList();
+        // the lag of the weights this step updates (trainer.steps() updates so far), measured before the update; in replay
+        // the recorded steps count another learner's updates, so the lag is measured on that run's clock instead
+        long lagStep = config.replay() ? recordedStepHighWater : trainer.steps();
+        long lagVersion = config.replay() ? recordedVersionHighWater : policyVersion;
+        List<Long> stepLags = groups.stream().map(g -> GroupAdmission.stepLag(g, lagStep)).toList();
+        List<Long> versionLags = groups.stream().map(g -> GroupAdmission.versionLag(g, lagVersion)).toList();
         StepResult result;
         try {
             result = trainer.step(StepAssembler.sequences(groups), config.lossNormaliser());

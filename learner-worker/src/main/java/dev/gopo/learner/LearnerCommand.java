@@ -89,6 +89,11 @@ public final class LearnerCommand implements Callable<Integer> {
             description = "Stop after this long without input, e.g. 30s, 5m or plain seconds (0 = never). Default: ${DEFAULT-VALUE}")
     Duration idleTimeout;
 
+    @Option(names = "--replay", description = {"Train on a recorded run's groups (as 'gopo replay' does): their policy steps and versions are",
+            "another learner's, so the future-policy and staleness checks are off; each group is trained once, in topic order,",
+            "the importance ratio and the clip bound the update, and the lag metrics are on the recorded run's clock."})
+    boolean replay;
+
     private Estimator advantagesEstimator() {
         try {
             return Estimator.forTopicSuffix(advantagesTopic);
@@ -104,7 +109,7 @@ public final class LearnerCommand implements Callable<Integer> {
                 temperature);
         return new LearnerConfig(learnerId, advantagesEstimator(), groupsPerStep, maxStalenessSteps,
                 maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, checkpointEvery, announceEveryStep,
-                workDir, initPolicy, trainer, maxSteps, idleTimeout, maxCompletionTokens);
+                workDir, initPolicy, trainer, maxSteps, idleTimeout, maxCompletionTokens, replay);
     }
 
     @Override

@@ -29,10 +29,18 @@ import java.util.Objects;
  * @param maxCompletionTokens the generators' generation budget ({@code --max-new-tokens}, EOS included); required with
  *                           the Dr. GRPO advantages, whose loss is divided by this constant times the completions
  *                           (0 = not set)
+ * @param replay             training on a recorded run ({@code gopo replay}, {@code --replay}): the groups carry policy
+ *                           versions and steps of <em>another</em> learner's clock, so the {@code FUTURE_POLICY} and
+ *                           {@code STALE_POLICY} checks of {@link GroupAdmission} are off (the temperature and
+ *                           completion-length checks stay). Every recorded group is trained once, in recorded order; the
+ *                           importance ratio against the recorded behaviour log-probs and the clip bound the update, as
+ *                           online; the lag metrics then report each group's lag on the original run's clock (the newest
+ *                           recorded {@code policyStep} read so far minus the group's oldest), not on this learner's
  */
 public record LearnerConfig(String learnerId, Estimator estimator, int groupsPerStep, long maxStalenessSteps, long maxPolicyLag,
                             int checkpointEvery, boolean announceEveryStep, Path workDir, Path initPolicyDir,
-                            TrainerConfig trainer, long maxSteps, Duration idleTimeout, int maxCompletionTokens) {
+                            TrainerConfig trainer, long maxSteps, Duration idleTimeout, int maxCompletionTokens,
+                            boolean replay) {
     /** {@code maxPolicyLag} value that turns the version bound off. */
     public static final long NO_VERSION_BOUND = Long.MAX_VALUE;
 

@@ -6,6 +6,8 @@ import dev.gopo.policy.training.StepResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The namespaced metrics of one learner step (see the table in the module README).
@@ -38,6 +40,7 @@ final class StepMetrics {
         m.put("throughput/tokens_per_s", wallSeconds > 0 ? r.tokens() / wallSeconds : 0.0);
         m.put("lag/optimizer_steps", stepLags.stream().mapToLong(Long::longValue).average().orElse(0));
         m.put("lag/optimizer_steps_max", (double) stepLags.stream().mapToLong(Long::longValue).max().orElse(0));
+        stalenessHistogram(stepLags).forEach((k, n) -> m.put("lag/hist/" + k, (double) n));
         m.put("lag/policy_versions", versionLags.stream().mapToLong(Long::longValue).average().orElse(0));
         m.put("lag/policy_versions_max", (double) versionLags.stream().mapToLong(Long::longValue).max().orElse(0));
         m.put("stale/dropped_groups", (double) staleDropped);
@@ -47,6 +50,16 @@ final class StepMetrics {
         m.put("steps/skipped_non_finite", (double) skippedSteps);
         m.put("dead_letters/total", (double) deadLetters);
         return m;
+    }
+
+    /**
+     * The staleness histogram of one step: for each staleness {@code k} (optimiser steps, {@code S - min policyStep} of a
+     * group) the number of the step's groups that had it, ascending in {@code k}; only non-zero buckets.
+     */
+    static SortedMap<Long, Long> stalenessHistogram(List<Long> stepLags) {
+        SortedMap<Long, Long> hist = new TreeMap<>();
+        stepLags.forEach(k -> hist.merge(k, 1L, Long::sum));
+        return hist;
     }
 
     /** Mean raw reward over every completion of the step (each completion weighs the same); 0 without completions. */

@@ -61,6 +61,26 @@ class GroupAdmissionTest {
     }
 
     @Test
+    void inReplayTheRecordedClockIsNeitherFutureNorStaleButTemperatureAndLengthStillCount() {
+        GroupAdmission replay = new GroupAdmission(5, 1, 1.0, LossNormaliser.tokenMean(), true);
+        // recorded at step 1000 / version 90 of another learner, replayed by a learner at step 0 / version 0
+        assertThat(replay.check(mixed(90, 1000), 0, 0)).isEmpty();
+        // very old on this learner's clock: no staleness drop either
+        assertThat(replay.check(mixed(0, 0), 500, 50)).isEmpty();
+        // the same groups online are refused
+        assertThat(new GroupAdmission(5, 1, 1.0, LossNormaliser.tokenMean(), false).check(mixed(90, 1000), 0, 0))
+                .hasValueSatisfying(r -> assertThat(r.reason()).isEqualTo(DeadLetterReason.FUTURE_POLICY));
+        assertThat(new GroupAdmission(5, 1, 1.0, LossNormaliser.tokenMean(), false).check(mixed(0, 0), 500, 50))
+                .hasValueSatisfying(r -> assertThat(r.reason()).isEqualTo(DeadLetterReason.STALE_POLICY));
+        AdvantageGroup hot = Fixtures.group("a", 3, 7, 70, 0.7, 1, -4.5f);
+        assertThat(replay.check(hot, 0, 0)).hasValueSatisfying(r -> assertThat(r.reason()).isEqualTo(DeadLetterReason.TEMPERATURE_MISMATCH));
+        AdvantageGroup g = Fixtures.group("a", 3, 7, 70, 1.0, 1, -4.5f);
+        int longest = g.getCompletions().stream().mapToInt(c -> c.getTokenIds().size()).max().orElseThrow();
+        assertThat(new GroupAdmission(5, 1, 1.0, LossNormaliser.constant(longest - 1), true).check(g, 0, 0))
+                .hasValueSatisfying(r -> assertThat(r.reason()).isEqualTo(DeadLetterReason.INCONSISTENT_RECORD));
+    }
+
+    @Test
     void aDifferentSamplingTemperatureIsRefused() {
         AdvantageGroup g = Fixtures.group("a", 3, 0, 0, 0.7, 1, -4.5f);
         assertThat(STEPS_5.check(g, 0, 0)).hasValueSatisfying(r -> {

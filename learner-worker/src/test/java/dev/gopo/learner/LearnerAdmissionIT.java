@@ -31,7 +31,7 @@ class LearnerAdmissionIT {
     private LearnerConfig config(Path init, long maxSteps) {
         // checkpoint-every 100: the only announcements are the start-up one and the final checkpoint's
         return new LearnerConfig("learner-admission", Estimator.GOPO, 2, MAX_STALENESS_STEPS, LearnerConfig.NO_VERSION_BOUND, 100, false,
-                tmp.resolve("work"), init, TrainerConfig.defaults(1e-3), maxSteps, Duration.ofSeconds(4), 0);
+                tmp.resolve("work"), init, TrainerConfig.defaults(1e-3), maxSteps, Duration.ofSeconds(4), 0, false);
     }
 
     @Test

@@ -23,6 +23,8 @@ class LearnerConfigTest {
         assertThat(config.maxStalenessSteps()).isEqualTo(LearnerDefaults.MAX_STALENESS_STEPS).isEqualTo(25);
         assertThat(config.trainer().optimizer().peakLr()).isEqualTo(3e-4);
         assertThat(config.maxPolicyLag()).as("the version bound is off unless asked for").isEqualTo(LearnerConfig.NO_VERSION_BOUND);
+        assertThat(config.replay()).as("online unless --replay").isFalse();
+        assertThat(parse("--init-policy", "/tmp/p", "--replay").replay()).isTrue();
         assertThat(parse("--init-policy", "/tmp/p", "--max-policy-lag", "3", "--max-staleness-steps", "7"))
                 .satisfies(c -> assertThat(c.maxPolicyLag()).isEqualTo(3))
                 .satisfies(c -> assertThat(c.maxStalenessSteps()).isEqualTo(7));

@@ -34,7 +34,7 @@ class LearnerIT {
     private LearnerConfig config(Path initPolicy, long maxSteps) {
         // a loose step bound and the optional version bound: the stale fixture below is 5 versions old
         return new LearnerConfig("learner-it", Estimator.GOPO, 2, 1000, 4, 2, false, tmp.resolve("work"), initPolicy,
-                TrainerConfig.defaults(1e-3), maxSteps, Duration.ofSeconds(4), 0);
+                TrainerConfig.defaults(1e-3), maxSteps, Duration.ofSeconds(4), 0, false);
     }
 
     @Test
@@ -100,7 +100,7 @@ class LearnerIT {
     /** A learner on the Dr. GRPO advantages, one group per step, its budget the fixtures' longest completion. */
     private LearnerConfig drGrpoOneGroupPerStep(Path init) {
         return new LearnerConfig("learner-it", Estimator.DR_GRPO, 1, 1000, LearnerConfig.NO_VERSION_BOUND, 2, false,
-                tmp.resolve("work"), init, TrainerConfig.defaults(1e-3), 0, Duration.ofSeconds(4), Fixtures.MAX_COMPLETION_TOKENS);
+                tmp.resolve("work"), init, TrainerConfig.defaults(1e-3), 0, Duration.ofSeconds(4), Fixtures.MAX_COMPLETION_TOKENS, false);
     }
 
     private static List<AdvantageGroup> drGrpoGroups(String idPrefix, int count, double rewardScale) {

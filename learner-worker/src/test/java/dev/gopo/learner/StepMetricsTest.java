@@ -38,4 +38,20 @@ class StepMetricsTest {
         // population std of 0, 4, 8 = sqrt(32 / 3)
         assertThat(StepMetrics.groupStdMean(List.of(withRewards("c", 0, 4, 8)))).isCloseTo(Math.sqrt(32.0 / 3), within(1e-12));
     }
+
+    @Test
+    void theStalenessHistogramCountsTheStepsGroupsPerLagWithOnlyNonZeroBuckets() {
+        List<AdvantageGroup> groups = List.of(withRewards("a", 1, 2), withRewards("b", 1, 2), withRewards("c", 1, 2),
+                withRewards("d", 1, 2), withRewards("e", 1, 2));
+        StepResult r = new StepResult(1, 0.1, 0.1, 0.0, 1.0, 0.0, 0.5, 20, 1e-3, 10, false);
+        Map<String, Double> m = StepMetrics.of(r, List.of(3L, 0L, 3L, 7L, 3L), List.of(0L, 0L, 0L, 1L, 0L), 0, 0, 0, 0, 0, 0, 1.0, groups);
+        assertThat(m).containsEntry("lag/hist/0", 1.0).containsEntry("lag/hist/3", 3.0).containsEntry("lag/hist/7", 1.0);
+        assertThat(m.keySet().stream().filter(k -> k.startsWith("lag/hist/"))).containsExactly("lag/hist/0", "lag/hist/3", "lag/hist/7");
+        // the buckets add up to the step's groups, and agree with the mean and the max
+        assertThat(m.entrySet().stream().filter(e -> e.getKey().startsWith("lag/hist/")).mapToDouble(Map.Entry::getValue).sum())
+                .isEqualTo(m.get("train/groups"));
+        assertThat(m.get("lag/optimizer_steps")).isCloseTo(16.0 / 5, within(1e-12));
+        assertThat(m.get("lag/optimizer_steps_max")).isEqualTo(7.0);
+        assertThat(StepMetrics.stalenessHistogram(List.of())).isEmpty();
+    }
 }

@@ -5,6 +5,7 @@ import dev.gopo.platform.Durations;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.KafkaClients;
 import dev.gopo.platform.Shutdown;
+import dev.gopo.ranker.advantage.RewardTransform;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -64,6 +65,10 @@ public final class RankerCommand implements Callable<Integer> {
             description = RankerConfig.GRPO_EPS_DOC + " Default: ${DEFAULT-VALUE}")
     double grpoEps;
 
+    @Option(names = "--reward-transform", paramLabel = "SPEC", defaultValue = RankerConfig.REWARD_TRANSFORM_DEFAULT,
+            description = RankerConfig.REWARD_TRANSFORM_DOC + " Default: ${DEFAULT-VALUE}")
+    String rewardTransform;
+
     @Option(names = "--application-id", paramLabel = "ID", defaultValue = RankerConfig.APPLICATION_ID_DEFAULT,
             description = RankerConfig.APPLICATION_ID_DOC)
     String applicationId;
@@ -106,6 +111,7 @@ public final class RankerCommand implements Callable<Integer> {
                 .emittedRetention(emittedRetention)
                 .maxGroupSize(maxGroupSize)
                 .grpoEps(grpoEps)
+                .rewardTransform(RewardTransform.parse(rewardTransform))
                 .applicationId(applicationId)
                 .stateDir(stateDir)
                 .streamThreads(streamThreads)
@@ -121,8 +127,9 @@ public final class RankerCommand implements Callable<Integer> {
     @SuppressWarnings("try") // the progress log only needs to live (and be closed) alongside the worker
     public Integer call() throws InterruptedException {
         RankerConfig config = toConfig();
-        log.info("ranker: broker {}, registry {}, application.id {}, estimators {}, reward source {}{}, group timeout {}, partial from {} scored, state {}",
+        log.info("ranker: broker {}, registry {}, application.id {}, estimators {}, reward transform {}, reward source {}{}, group timeout {}, partial from {} scored, state {}",
                 config.cluster().bootstrapServers(), config.cluster().registryUrl(), config.applicationId(), config.estimators(),
+                config.rewardTransform().label(),
                 config.rewardSource(), config.rewardSource() == RewardSource.ANY ? " (prefer " + config.rewardPreference() + ")" : "",
                 Durations.format(config.groupTimeout()), config.minScoredForPartial(), config.stateDir().toAbsolutePath());
         KafkaClients.requireBroker(config.cluster());

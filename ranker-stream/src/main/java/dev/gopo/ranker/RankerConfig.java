@@ -2,6 +2,7 @@ package dev.gopo.ranker;
 
 import dev.gopo.platform.Durations;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import dev.gopo.ranker.advantage.RewardTransform;
 import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.schemas.topic.TopicNames;
 import java.nio.file.Path;
@@ -42,7 +43,8 @@ public record RankerConfig(
         int topicPartitions,
         Duration commitInterval,
         Duration logInterval,
-        Map<String, String> streamsOverrides) {
+        Map<String, String> streamsOverrides,
+        RewardTransform rewardTransform) {
 
     public static final String ESTIMATORS_DOC = "Advantage estimators to run side by side, comma-separated; each writes its own topic "
             + "(GOPO -> advantages, GOPO_ARBITRARY_TIES -> advantages.gopo-arbitrary-ties, GRPO -> advantages.grpo, "
@@ -75,6 +77,12 @@ public record RankerConfig(
 
     public static final String GRPO_EPS_DOC = "eps of GRPO's (r - mean) / (std + eps), population std.";
     public static final String GRPO_EPS_DEFAULT = "1e-4";
+
+    public static final String REWARD_TRANSFORM_DOC = "Transform of each group's rewards right before the estimators rank them, for ablations: "
+            + "identity, affine:A:B (a*r + b, A > 0), exp:K (exp(k*r), K > 0), power:P (sign(r)*|r|^p, P > 0; heavy-tailed), all strictly "
+            + "increasing (GOPO's advantages do not change), or noise:SIGMA[:SEED] (r + N(0, sigma^2), order-changing, seeded per group and "
+            + "completion). AdvantageGroup.reward then carries the transformed reward; a non-finite result is dead-lettered NON_FINITE_REWARD.";
+    public static final String REWARD_TRANSFORM_DEFAULT = "identity";
 
     public static final String APPLICATION_ID_DOC = "Kafka Streams application.id: consumer group, transactional ids and internal topic names. "
             + "Empty means <topic-prefix>ranker. Instances with the same id share the work.";
@@ -157,6 +165,7 @@ public record RankerConfig(
         }
         requirePositive(commitInterval, "--commit-interval", "100ms");
         requirePositive(logInterval, "--log-interval", "30s");
+        Objects.requireNonNull(rewardTransform, "--reward-transform");
         streamsOverrides = Map.copyOf(streamsOverrides == null ? Map.of() : streamsOverrides);
         for (String key : streamsOverrides.keySet()) {
             if (OWNED_KEYS.contains(key)) {
@@ -229,6 +238,7 @@ public record RankerConfig(
         private Duration commitInterval = Durations.parse(COMMIT_INTERVAL_DEFAULT);
         private Duration logInterval = Durations.parse(LOG_INTERVAL_DEFAULT);
         private final Map<String, String> streamsOverrides = new LinkedHashMap<>();
+        private RewardTransform rewardTransform = RewardTransform.parse(REWARD_TRANSFORM_DEFAULT);
 
         private Builder(ClusterConfig cluster) {
             this.cluster = cluster;
@@ -314,6 +324,12 @@ public record RankerConfig(
             return this;
         }
 
+        /** Applied to each group's rewards before ranking; {@link RewardTransform#identity()} by default. */
+        public Builder rewardTransform(RewardTransform value) {
+            this.rewardTransform = value;
+            return this;
+        }
+
         public Builder streamsProperty(String key, String value) {
             this.streamsOverrides.put(key, value);
             return this;
@@ -322,7 +338,7 @@ public record RankerConfig(
         public RankerConfig build() {
             return new RankerConfig(cluster, estimators, rewardSource, rewardPreference, groupTimeout, minScoredForPartial, emittedRetention,
                     maxGroupSize, grpoEps, applicationId, stateDir, streamThreads, replicationFactor, topicPartitions, commitInterval,
-                    logInterval, streamsOverrides);
+                    logInterval, streamsOverrides, rewardTransform);
         }
     }
 

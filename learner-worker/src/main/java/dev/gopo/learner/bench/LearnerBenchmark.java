@@ -140,7 +140,7 @@ public final class LearnerBenchmark implements Callable<Integer> {
         // there, train nothing, and publish no metrics. Every run measures from step 0.
         AtomicFiles.deleteRecursively(dir.resolve("learner"));
         LearnerConfig config = new LearnerConfig("bench-" + size, Estimator.GOPO, groupsPerStep, Long.MAX_VALUE / 4, LearnerConfig.NO_VERSION_BOUND, checkpointEvery, false,
-                dir.resolve("learner"), init, trainerConfig, steps, Duration.ofSeconds(30), 0);
+                dir.resolve("learner"), init, trainerConfig, steps, Duration.ofSeconds(30), 0, false);
         try (Learner learner = new Learner(config, cluster)) {
             learner.run(new AtomicBoolean());
         }

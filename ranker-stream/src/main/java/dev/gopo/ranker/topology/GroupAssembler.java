@@ -175,9 +175,33 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
         }
     }
 
-    /** Emits the scored completions once per estimator and closes the group. */
+    /**
+     * Emits the scored completions once per estimator and closes the group. The rewards pass through the configured
+     * {@link dev.gopo.ranker.advantage.RewardTransform} first; the record carries the transformed rewards.
+     */
     private void emit(String groupId, GroupState state, boolean partial, long now) {
-        LoadedGroup group = load(groupId, state, partial);
+        LoadedGroup loaded = load(groupId, state, partial);
+        LoadedGroup group = null;
+        try {
+            group = loaded.withRewards(config.rewardTransform().apply(groupId, loaded.indices(), loaded.rewards()));
+        } catch (ArithmeticException overflow) {
+            // Like a NaN reward, a non-finite transformed reward is never ranked. The group is closed below as emitted
+            // (as when every estimator overflows), so its records are counted late instead of opening it again.
+            deadLetters.rejectStored(config.topicNames().completions(), context.taskId().partition(), null, groupId,
+                    DeadLetterReason.NON_FINITE_REWARD, "group " + groupId + " not emitted: " + overflow.getMessage() + "; rewards "
+                            + Arrays.toString(loaded.rewards()));
+        }
+        if (group != null) {
+            forwardPerEstimator(groupId, group, now);
+        }
+        metrics.groupEmitted(partial, now - state.lastEventMs());
+        BitSet emitted = new BitSet();
+        Arrays.stream(loaded.indices()).forEach(emitted::set);
+        store.close(groupId, state, partial ? GroupStatus.PARTIAL : GroupStatus.EMITTED, now, now + retentionMs, emitted);
+    }
+
+    /** One record per estimator; an estimator whose advantages overflow dead-letters the group for itself alone. */
+    private void forwardPerEstimator(String groupId, LoadedGroup group, long now) {
         for (Map.Entry<Estimator, AdvantageEstimator> e : estimators.entrySet()) {
             AdvantageGroup out;
             try {
@@ -190,10 +214,6 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
             }
             context.forward(new Record<>(groupId, out, now), RankerTopology.sinkName(e.getKey()));
         }
-        metrics.groupEmitted(partial, now - state.lastEventMs());
-        BitSet emitted = new BitSet();
-        Arrays.stream(group.indices()).forEach(emitted::set);
-        store.close(groupId, state, partial ? GroupStatus.PARTIAL : GroupStatus.EMITTED, now, now + retentionMs, emitted);
     }
 
     private LoadedGroup load(String groupId, GroupState state, boolean partial) {

@@ -16,6 +16,11 @@ import java.util.List;
 record LoadedGroup(String groupId, int groupSize, boolean partial, StoredPrompt prompt, int[] indices, List<StoredCompletion> completions,
                    double[] rewards, long lastEventMs) {
 
+    /** The same group ranked by other rewards (the reward transform's), which the record then carries. */
+    LoadedGroup withRewards(double[] transformed) {
+        return new LoadedGroup(groupId, groupSize, partial, prompt, indices, completions, transformed, lastEventMs);
+    }
+
     AdvantageGroup toRecord(Estimator estimator, GroupAdvantages advantages, long emittedAtMs) {
         List<ScoredCompletion> scored = new ArrayList<>(indices.length);
         for (int k = 0; k < indices.length; k++) {

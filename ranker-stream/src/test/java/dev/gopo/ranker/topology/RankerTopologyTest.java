@@ -11,6 +11,7 @@ import dev.gopo.avro.DeadLetter;
 import dev.gopo.avro.ScoredCompletion;
 import dev.gopo.ranker.RewardPreference;
 import dev.gopo.ranker.RewardSource;
+import dev.gopo.ranker.advantage.RewardTransform;
 import dev.gopo.schemas.topic.Estimator;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -393,6 +394,52 @@ class RankerTopologyTest {
             assertAdvantages(g, 0);
             assertThat(h.storeSizes()).containsExactly(1, 1);
         }
+    }
+
+    @Test
+    void aStrictlyIncreasingRewardTransformLeavesGopoUnchangedButMovesGrpo() {
+        double[] rewards = {-1.5, 0.25, 2.0, 0.5};
+        Map<String, List<AdvantageGroup>> byTransform = new java.util.LinkedHashMap<>();
+        for (String spec : List.of("identity", "power:3")) {
+            try (RankerHarness h = RankerHarness.start(stateDir.resolve(spec.replace(':', '-')),
+                    b -> b.estimators(Estimator.GOPO, Estimator.GRPO).rewardTransform(RewardTransform.parse(spec)))) {
+                for (int i = 0; i < 4; i++) {
+                    h.completion(completion("g20", i, 4, rewards[i]).build(), i);
+                }
+                byTransform.put(spec, List.of(single(h.advantages(Estimator.GOPO)), single(h.advantages(Estimator.GRPO))));
+            }
+        }
+        AdvantageGroup gopoIdentity = byTransform.get("identity").get(0);
+        AdvantageGroup gopoCubed = byTransform.get("power:3").get(0);
+        AdvantageGroup grpoIdentity = byTransform.get("identity").get(1);
+        AdvantageGroup grpoCubed = byTransform.get("power:3").get(1);
+        // ranks 4 3 1 2 -> -2, -2/3, 2, 2/3 under both transforms
+        assertAdvantages(gopoIdentity, -2, -2.0 / 3, 2, 2.0 / 3);
+        assertThat(advantages(gopoCubed)).isEqualTo(advantages(gopoIdentity));
+        assertThat(advantages(grpoCubed)).isNotEqualTo(advantages(grpoIdentity));
+        // the record carries the transformed reward: (-1.5)^3 = -3.375, 0.25^3 = 0.015625
+        assertThat(gopoCubed.getCompletions()).extracting(ScoredCompletion::getReward).containsExactly(-3.375, 0.015625, 8.0, 0.125);
+        assertThat(gopoIdentity.getCompletions()).extracting(ScoredCompletion::getReward).containsExactly(-1.5, 0.25, 2.0, 0.5);
+    }
+
+    @Test
+    void aRewardTransformThatOverflowsIsDeadLetteredLikeANonFiniteReward() {
+        try (RankerHarness h = RankerHarness.start(stateDir, b -> b.rewardTransform(RewardTransform.parse("exp:10")))) {
+            h.completion(completion("g21", 0, 2, 1.0).build(), 1);
+            h.completion(completion("g21", 1, 2, 100.0).build(), 2);
+            assertThat(h.advantages()).isEmpty();
+            DeadLetter dl = single(h.deadLetters());
+            assertThat(dl.getReason()).isEqualTo("NON_FINITE_REWARD");
+            assertThat(dl.getDetail()).contains("exp:10", "Infinity", "completion 1 of group g21");
+            // closed like an emitted group: a re-delivery is late, not a new group
+            h.completion(completion("g21", 1, 2, 100.0).build(), 3);
+            assertThat(h.advantages()).isEmpty();
+            assertThat(h.deadLetters()).isEmpty();
+        }
+    }
+
+    private static List<Double> advantages(AdvantageGroup g) {
+        return g.getCompletions().stream().map(ScoredCompletion::getAdvantage).toList();
     }
 
     private static void assertAdvantages(AdvantageGroup g, double... expected) {
