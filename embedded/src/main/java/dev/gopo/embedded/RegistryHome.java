@@ -1,5 +1,6 @@
 package dev.gopo.embedded;
 
+import dev.gopo.files.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,10 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.CodeSource;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.slf4j.Logger;
@@ -133,7 +132,7 @@ public final class RegistryHome {
                     // another process unpacked it first
                 }
             } finally {
-                deleteRecursively(staging);
+                FileTrees.deleteRecursively(staging);
             }
             return target;
         } catch (IOException e) {
@@ -154,17 +153,6 @@ public final class RegistryHome {
                     Files.createDirectories(out.getParent());
                     Files.copy(entries, out, StandardCopyOption.REPLACE_EXISTING);
                 }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }

@@ -6,14 +6,13 @@ import dev.gopo.avro.Prompt;
 import dev.gopo.platform.PollingWorker;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.platform.DeadLetteringDecoder;
 import dev.gopo.platform.KafkaClients;
 import dev.gopo.platform.RecordPublisher;
 import dev.gopo.policy.PolicyModel;
 import dev.gopo.policy.sampling.SampledCompletion;
 import dev.gopo.policy.sampling.Sampler;
 import dev.gopo.policy.sampling.SamplingConfig;
-import dev.gopo.schemas.serde.RecordDecodeException;
-import dev.gopo.schemas.serde.RecordDecoder;
 import dev.gopo.schemas.topic.Topics;
 import dev.gopo.tasks.TaskRegistry;
 import dev.gopo.tasks.reward.RewardModels;
@@ -21,6 +20,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -59,8 +59,8 @@ public final class Generator implements PollingWorker {
     private final CurrentPolicy policy;
     private final RewardModels rewards;
     private final Sampler sampler = new Sampler();
-    private final RecordDecoder<Prompt> promptDecoder;
-    private final RecordDecoder<PolicyVersion> versionDecoder;
+    private final DeadLetteringDecoder<Prompt> promptDecoder;
+    private final DeadLetteringDecoder<PolicyVersion> versionDecoder;
 
     private long groupsWithCurrentVersion;
     private long prompts;
@@ -73,8 +73,6 @@ public final class Generator implements PollingWorker {
         this.config = config;
         this.cluster = cluster;
         this.topics = cluster.topics();
-        this.promptDecoder = new RecordDecoder<>(topics.prompts().valueSerde().deserializer());
-        this.versionDecoder = new RecordDecoder<>(topics.policyVersions().valueSerde().deserializer());
         PolicyModel initial = PolicyModel.load(config.initPolicyDir());
         this.policy = new CurrentPolicy(initial, 0, 0);
         RewardModels loaded = null;
@@ -89,6 +87,8 @@ public final class Generator implements PollingWorker {
             throw e;
         }
         this.rewards = loaded;
+        this.promptDecoder = new DeadLetteringDecoder<>(topics.prompts().valueSerde().deserializer(), publisher);
+        this.versionDecoder = new DeadLetteringDecoder<>(topics.policyVersions().valueSerde().deserializer(), publisher);
     }
 
     public long policyVersion() {
@@ -208,13 +208,11 @@ public final class Generator implements PollingWorker {
 
     private void checkVersions(KafkaConsumer<String, byte[]> consumer, Duration timeout) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
-            PolicyVersion announced;
-            try {
-                announced = versionDecoder.decode(record);
-            } catch (RecordDecodeException e) {
-                publisher.deadLetter(record, DeadLetterReason.UNDECODABLE, e.getMessage());
+            Optional<PolicyVersion> decoded = versionDecoder.decode(record);
+            if (decoded.isEmpty()) {
                 continue;
             }
+            PolicyVersion announced = decoded.get();
             try {
                 if (policy.offer(announced)) {
                     groupsWithCurrentVersion = 0;
@@ -227,13 +225,11 @@ public final class Generator implements PollingWorker {
     }
 
     private void handle(ConsumerRecord<String, byte[]> record) {
-        Prompt prompt;
-        try {
-            prompt = promptDecoder.decode(record);
-        } catch (RecordDecodeException e) {
-            publisher.deadLetter(record, DeadLetterReason.UNDECODABLE, e.getMessage());
+        Optional<Prompt> decoded = promptDecoder.decode(record);
+        if (decoded.isEmpty()) {
             return;
         }
+        Prompt prompt = decoded.get();
         if (!TaskRegistry.names().contains(prompt.getTask())) {
             publisher.deadLetter(record, DeadLetterReason.UNKNOWN_TASK, "prompt " + prompt.getPromptId() + " is for unknown task '"
                     + prompt.getTask() + "'; known tasks: " + TaskRegistry.names());

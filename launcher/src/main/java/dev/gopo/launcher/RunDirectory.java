@@ -1,6 +1,6 @@
 package dev.gopo.launcher;
 
-import dev.gopo.policy.io.AtomicFiles;
+import dev.gopo.files.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ final class RunDirectory {
                 }
             }
         }
-        AtomicFiles.deleteRecursively(dir);
+        FileTrees.deleteRecursively(dir);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(MARKER), "made by gopo run; cleared at the start of the next run\n");
     }

@@ -1,9 +1,9 @@
 package dev.gopo.learner;
 
-import dev.gopo.policy.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gopo.files.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +55,7 @@ public final class CheckpointStore {
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) {
                     log.warn("removing incomplete checkpoint {} left by a crash", p);
-                    AtomicFiles.deleteRecursively(p);
+                    FileTrees.deleteRecursively(p);
                 }
             }
         } catch (IOException e) {
@@ -96,7 +96,7 @@ public final class CheckpointStore {
         String name = String.format("step-%08d", step);
         Path tmp = dir.resolve(name + ".tmp");
         Path target = dir.resolve(name);
-        AtomicFiles.deleteRecursively(tmp);
+        FileTrees.deleteRecursively(tmp);
         Files.createDirectories(tmp);
         trainer.write(tmp.resolve("trainer"));
         ObjectNode meta = JSON.createObjectNode();
@@ -106,7 +106,7 @@ public final class CheckpointStore {
         offsets.forEach(off::put);
         trainedGroups.forEach(meta.putArray("trainedGroups")::add);
         Files.writeString(tmp.resolve(META), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(meta), StandardCharsets.UTF_8);
-        AtomicFiles.deleteRecursively(target);
+        FileTrees.deleteRecursively(target);
         move(tmp, target);
         Path pointerTmp = dir.resolve(LATEST + ".tmp");
         Files.writeString(pointerTmp, name, StandardCharsets.UTF_8);
@@ -122,7 +122,7 @@ public final class CheckpointStore {
                     .sorted().toList();
         }
         for (int i = 0; i < withState.size() - keepTrainerStates; i++) {
-            AtomicFiles.deleteRecursively(withState.get(i).resolve("trainer"));
+            FileTrees.deleteRecursively(withState.get(i).resolve("trainer"));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.gopo.avro.TrainingMetrics;
 import dev.gopo.learner.StepAssembler.Accepted;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.platform.DeadLetteringDecoder;
 import dev.gopo.platform.KafkaClients;
 import dev.gopo.platform.PollingWorker;
 import dev.gopo.platform.RecordPublisher;
@@ -13,8 +14,6 @@ import dev.gopo.policy.training.NonFiniteStepException;
 import dev.gopo.policy.training.PolicyTrainer;
 import dev.gopo.policy.training.StepResult;
 import dev.gopo.policy.training.TrainingSequence;
-import dev.gopo.schemas.serde.RecordDecodeException;
-import dev.gopo.schemas.serde.RecordDecoder;
 import dev.gopo.schemas.topic.Topic;
 import dev.gopo.schemas.topic.Topics;
 import java.io.IOException;
@@ -62,7 +61,7 @@ public final class Learner implements PollingWorker {
     private final PolicyTrainer trainer;
     private final StepAssembler assembler;
     private final GroupAdmission admission;
-    private final RecordDecoder<AdvantageGroup> decoder;
+    private final DeadLetteringDecoder<AdvantageGroup> decoder;
 
     private long policyVersion;
     private final Map<TopicPartition, Long> checkpointOffsets = new HashMap<>();
@@ -99,7 +98,6 @@ public final class Learner implements PollingWorker {
                     + "so most groups will be dropped as stale; raise it or use --announce-every-step",
                     config.maxStalenessSteps(), config.checkpointEvery());
         }
-        this.decoder = new RecordDecoder<>(input.valueSerde().deserializer());
         Optional<Checkpoint> latest = checkpoints.latest();
         if (latest.isPresent()) {
             Checkpoint cp = latest.get();
@@ -115,6 +113,7 @@ public final class Learner implements PollingWorker {
         }
         stepPosition.putAll(checkpointOffsets);
         this.publisher = new RecordPublisher(cluster, topics, "learner", config.learnerId());
+        this.decoder = new DeadLetteringDecoder<>(input.valueSerde().deserializer(), publisher);
         this.announcer = new PolicyAnnouncer(config.policiesDir(), publisher, topics, config.estimator().name());
     }
 
@@ -196,13 +195,11 @@ public final class Learner implements PollingWorker {
     private void process(ConsumerRecord<String, byte[]> record) throws IOException {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         readPosition.put(tp, record.offset() + 1);
-        AdvantageGroup group;
-        try {
-            group = decoder.decode(record);
-        } catch (RecordDecodeException e) {
-            publisher.deadLetter(record, DeadLetterReason.UNDECODABLE, e.getMessage());
+        Optional<AdvantageGroup> decoded = decoder.decode(record);
+        if (decoded.isEmpty()) {
             return;
         }
+        AdvantageGroup group = decoded.get();
         if (group.getCompletions().isEmpty()) {
             publisher.deadLetter(record, DeadLetterReason.INCONSISTENT_RECORD, "advantage group " + group.getGroupId() + " has no completions");
             return;

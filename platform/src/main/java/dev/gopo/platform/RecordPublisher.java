@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@link Topic}'s serde, plus the worker's dead-letter sink (every dead letter is logged, counted by
  * reason and published with the bad record's coordinates and bytes).
  */
-public final class RecordPublisher implements AutoCloseable {
+public final class RecordPublisher implements DeadLetterSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RecordPublisher.class);
 
     private final KafkaProducer<String, byte[]> producer;
@@ -54,6 +54,7 @@ public final class RecordPublisher implements AutoCloseable {
     }
 
     /** Dead-letters a consumed record: logs it, counts it and publishes it with its coordinates and bytes. */
+    @Override
     public void deadLetter(ConsumerRecord<String, byte[]> record, DeadLetterReason reason, String detail) {
         deadLetter(DeadLetters.of(record, reason, detail, worker), reason);
     }

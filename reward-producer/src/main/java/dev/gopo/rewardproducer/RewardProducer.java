@@ -5,11 +5,10 @@ import dev.gopo.avro.Reward;
 import dev.gopo.platform.PollingWorker;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.platform.DeadLetteringDecoder;
 import dev.gopo.platform.KafkaClients;
 import dev.gopo.platform.RecordPublisher;
 import dev.gopo.policy.Tokenizer;
-import dev.gopo.schemas.serde.RecordDecodeException;
-import dev.gopo.schemas.serde.RecordDecoder;
 import dev.gopo.schemas.topic.Topics;
 import java.io.IOException;
 import java.time.Duration;
@@ -59,7 +58,7 @@ public final class RewardProducer implements PollingWorker {
     private final Tokenizer tokenizer;
     private final CompletionScorer scorer;
     private final RecordPublisher publisher;
-    private final RecordDecoder<Completion> decoder;
+    private final DeadLetteringDecoder<Completion> decoder;
     // Read by other threads (progress, tests), written only by the loop.
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong rewarded = new AtomicLong();
@@ -77,7 +76,7 @@ public final class RewardProducer implements PollingWorker {
             scorer.close();
             throw e;
         }
-        this.decoder = new RecordDecoder<>(topics.completions().valueSerde().deserializer());
+        this.decoder = new DeadLetteringDecoder<>(topics.completions().valueSerde().deserializer(), publisher);
     }
 
     /** Completions handled so far: rewarded or dead-lettered. */
@@ -138,13 +137,11 @@ public final class RewardProducer implements PollingWorker {
         Map<String, List<CompletionCheck.Scorable>> byTask = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             handled.incrementAndGet();
-            Completion completion;
-            try {
-                completion = decoder.decode(record);
-            } catch (RecordDecodeException e) {
-                publisher.deadLetter(record, DeadLetterReason.UNDECODABLE, e.getMessage());
+            Optional<Completion> decoded = decoder.decode(record);
+            if (decoded.isEmpty()) {
                 continue;
             }
+            Completion completion = decoded.get();
             CompletionCheck.Result checked = CompletionCheck.check(record, completion, tokenizer);
             if (checked instanceof CompletionCheck.Rejected rejected) {
                 publisher.deadLetter(record, rejected.reason(), rejected.detail());

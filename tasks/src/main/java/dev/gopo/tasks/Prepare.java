@@ -1,7 +1,7 @@
 package dev.gopo.tasks;
 
+import dev.gopo.files.FileTrees;
 import dev.gopo.policy.PolicyModel;
-import dev.gopo.policy.io.AtomicFiles;
 import dev.gopo.policy.sampling.SamplingConfig;
 import dev.gopo.tasks.reward.PolicySamples;
 import dev.gopo.tasks.warmstart.PolicyCompletions;
@@ -193,7 +193,7 @@ public final class Prepare {
     private ArtifactEntry install(Path tmp, String dir, String key, String sha, double seconds,
                                   Map<String, Double> metrics) throws IOException {
         Path target = cacheDir.resolve(dir);
-        AtomicFiles.deleteRecursively(target);
+        FileTrees.deleteRecursively(target);
         Files.createDirectories(target.getParent());
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         // JSON has no NaN: drop measurements that could not be made (e.g. no gold-distinct pairs).
@@ -205,7 +205,7 @@ public final class Prepare {
         Path target = cacheDir.resolve(dir);
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        AtomicFiles.deleteRecursively(tmp);
+        FileTrees.deleteRecursively(tmp);
         return Files.createDirectories(tmp);
     }
 

@@ -1,9 +1,9 @@
 package dev.gopo.learner.bench;
 
-import dev.gopo.policy.io.AtomicFiles;
 import dev.gopo.avro.AdvantageGroup;
 import dev.gopo.avro.TrainingMetrics;
 import dev.gopo.embedded.EmbeddedInfra;
+import dev.gopo.files.FileTrees;
 import dev.gopo.learner.Learner;
 import dev.gopo.learner.LearnerConfig;
 import dev.gopo.learner.StepAssembler;
@@ -138,7 +138,7 @@ public final class LearnerBenchmark implements Callable<Integer> {
         }
         // A learner dir left by an earlier benchmark holds a checkpoint at the last step: the learner would resume
         // there, train nothing, and publish no metrics. Every run measures from step 0.
-        AtomicFiles.deleteRecursively(dir.resolve("learner"));
+        FileTrees.deleteRecursively(dir.resolve("learner"));
         LearnerConfig config = new LearnerConfig("bench-" + size, Estimator.GOPO, groupsPerStep, Long.MAX_VALUE / 4, LearnerConfig.NO_VERSION_BOUND, checkpointEvery, false,
                 dir.resolve("learner"), init, trainerConfig, steps, Duration.ofSeconds(30), 0, false);
         try (Learner learner = new Learner(config, cluster)) {

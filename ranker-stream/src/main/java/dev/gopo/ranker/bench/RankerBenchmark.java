@@ -4,6 +4,7 @@ import dev.gopo.avro.AdvantageGroup;
 import dev.gopo.avro.Completion;
 import dev.gopo.avro.Reward;
 import dev.gopo.embedded.EmbeddedInfra;
+import dev.gopo.files.FileTrees;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.KafkaClients;
 import dev.gopo.platform.Durations;
@@ -111,7 +112,7 @@ public final class RankerBenchmark {
         try {
             return run(o, stateDir);
         } finally {
-            deleteRecursively(stateDir);
+            FileTrees.deleteRecursively(stateDir);
         }
     }
 
@@ -248,17 +249,6 @@ public final class RankerBenchmark {
         producer.join();
         if (seen < o.latencyGroups()) {
             throw new IllegalStateException("latency phase saw only " + seen + " of " + o.latencyGroups() + " groups");
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 
