@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code gopo} command line: one launcher for the embedded infrastructure and every worker. */
 @Command(name = "gopo", mixinStandardHelpOptions = true, version = "gopo 0.1.0",
         description = "GOPO (Group Ordinal Policy Optimization) streaming RL pipeline on Apache Kafka.",
-        subcommands = {RunCommand.class, InfraCommand.class, SmokeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, dev.gopo.launcher.replay.ReplayCommand.class, InfraCommand.class, SmokeCommand.class, CommandLine.HelpCommand.class})
 public final class Gopo {
     private static final Logger log = LoggerFactory.getLogger(Gopo.class);
 

@@ -16,17 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workers of one {@code gopo run}, each a named thread sharing one stop flag. The first worker to throw sets the
+ * The workers of one {@code gopo run} (or {@code gopo replay}), each a named thread sharing one stop flag. The first worker to throw sets the
  * flag, so the others return, and {@link #awaitFirstFailure} rethrows its error with its name: a dead generator or
  * ranker ends the run instead of leaving the learner waiting for groups that never come. {@link #close} stops every
  * worker and waits for them to return (each closes its own clients, so what it wrote is flushed).
  */
-final class WorkerGroup implements AutoCloseable {
+public final class WorkerGroup implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerGroup.class);
     private static final Duration POLL = Duration.ofMillis(100);
 
     /** A worker's error, with the worker's name in the message. */
-    static final class WorkerFailedException extends RuntimeException {
+    public static final class WorkerFailedException extends RuntimeException {
         private final String worker;
 
         WorkerFailedException(String worker, Throwable cause) {
@@ -34,7 +34,7 @@ final class WorkerGroup implements AutoCloseable {
             this.worker = worker;
         }
 
-        String worker() {
+        public String worker() {
             return worker;
         }
     }
@@ -47,7 +47,7 @@ final class WorkerGroup implements AutoCloseable {
     private final Duration stopTimeout;
 
     /** @param stopTimeout how long {@link #close} waits for workers to return before interrupting them */
-    WorkerGroup(String name, Duration stopTimeout) {
+    public WorkerGroup(String name, Duration stopTimeout) {
         this.stopTimeout = stopTimeout;
         this.pool = Executors.newCachedThreadPool(runnable -> {
             Thread t = new Thread(runnable);
@@ -57,7 +57,7 @@ final class WorkerGroup implements AutoCloseable {
     }
 
     /** Starts {@code worker} on its own thread; it must return soon after the stop flag it is given is set. */
-    Future<?> submit(String name, StoppableLoop worker) {
+    public Future<?> submit(String name, StoppableLoop worker) {
         Future<?> future = pool.submit(() -> {
             Thread.currentThread().setName(name);
             try {
@@ -84,7 +84,7 @@ final class WorkerGroup implements AutoCloseable {
      * @return true once {@code finished} holds, false on a stop or the timeout
      * @throws WorkerFailedException the first worker's error, once any worker has thrown
      */
-    boolean awaitFirstFailure(BooleanSupplier finished, Duration timeout) throws InterruptedException {
+    public boolean awaitFirstFailure(BooleanSupplier finished, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             throwIfFailed();
@@ -99,7 +99,7 @@ final class WorkerGroup implements AutoCloseable {
     }
 
     /** Rethrows the first worker's error, if one has failed. */
-    void throwIfFailed() {
+    public void throwIfFailed() {
         WorkerFailedException failure = firstFailure.get();
         if (failure != null) {
             stop.set(true); // the failing thread may not have set it yet
@@ -108,11 +108,11 @@ final class WorkerGroup implements AutoCloseable {
     }
 
     /** Asks every worker to return. */
-    void stop() {
+    public void stop() {
         stop.set(true);
     }
 
-    boolean stopRequested() {
+    public boolean stopRequested() {
         return stop.get();
     }
 

@@ -19,7 +19,8 @@ class RankerCommandTest {
                 "--estimators", "GOPO,GRPO", "--reward-source", "EXTERNAL", "--reward-preference", "INLINE", "--group-timeout", "90s",
                 "--min-scored-for-partial", "3", "--emitted-retention", "2h", "--max-group-size", "64", "--grpo-eps", "0.001",
                 "--application-id", "my-ranker", "--state-dir", "/tmp/rs", "--stream-threads", "2", "--replication-factor", "3",
-                "--partitions", "8", "--commit-interval", "250ms", "--log-interval", "10s", "--streams-property", "security.protocol=SSL");
+                "--partitions", "8", "--commit-interval", "250ms", "--log-interval", "10s", "--streams-property", "security.protocol=SSL",
+                "--reward-transform", "power:3");
         RankerConfig c = command.toConfig();
         assertThat(c.cluster().bootstrapServers()).isEqualTo("broker:9092");
         assertThat(c.estimators()).containsExactly(Estimator.GOPO, Estimator.GRPO);
@@ -38,6 +39,15 @@ class RankerCommandTest {
         assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.logInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.streamsOverrides()).containsEntry("security.protocol", "SSL");
+        assertThat(c.rewardTransform()).isEqualTo(dev.gopo.ranker.advantage.RewardTransform.parse("power:3"));
+    }
+
+    @Test
+    void aBadRewardTransformIsAClearStartUpError() {
+        RankerCommand command = new RankerCommand();
+        new CommandLine(command).parseArgs("-b", "localhost:9092", "-r", "http://localhost:8081", "--reward-transform", "log");
+        org.assertj.core.api.Assertions.assertThatThrownBy(command::toConfig).hasMessageContaining("reward transform 'log'")
+                .hasMessageContaining("power:P");
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -137,7 +138,13 @@ public final class ReplaySource {
 
     private record Read(List<Recorded<Completion>> completions, List<Recorded<Reward>> rewards, int undecodable) {}
 
-    private Read read() {
+    /**
+     * Checks that the recorded completions topic exists and holds records, before anything slow happens.
+     *
+     * @return the records between its beginning and end offsets
+     * @throws IllegalArgumentException naming the topic and what to check when it is missing or empty
+     */
+    public long requireRecorded() {
         String completionsTopic = source.topicNames().completions();
         Set<String> existing = topicNames();
         if (!existing.contains(completionsTopic)) {
@@ -145,12 +152,29 @@ public final class ReplaySource {
             throw new IllegalArgumentException("the recorded completions topic " + completionsTopic + " does not exist on "
                     + source.bootstrapServers() + "; check --source-prefix" + (similar.isEmpty() ? "" : " (completions topics there: " + similar + ")"));
         }
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(withoutGroup(source, "replay-check"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> tps = KafkaClients.partitions(consumer, completionsTopic, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps);
+            long records = tps.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
+            if (records == 0) {
+                throw new IllegalArgumentException("the recorded completions topic " + completionsTopic + " is empty: nothing to replay. "
+                        + "If the run wrote completions, retention deleted them: keep replayable topics with retention.ms=-1 and "
+                        + "retention.bytes=-1");
+            }
+            return records;
+        }
+    }
+
+    private Read read() {
+        requireRecorded();
+        Set<String> existing = topicNames();
         int[] undecodable = {0};
         List<Recorded<Completion>> completions = readTopic(source.topics().completions(), undecodable);
         if (completions.isEmpty()) {
-            throw new IllegalArgumentException("the recorded completions topic " + completionsTopic + " holds no completions (end offsets 0"
-                    + (undecodable[0] > 0 ? ", " + undecodable[0] + " undecodable" : "") + "): nothing to replay. If the run wrote some, "
-                    + "retention deleted them: keep replayable topics with retention.ms=-1 and retention.bytes=-1");
+            throw new IllegalArgumentException("the recorded completions topic " + source.topicNames().completions() + " holds no "
+                    + "decodable completions (" + undecodable[0] + " undecodable records): nothing to replay");
         }
         List<Recorded<Reward>> rewards = List.of();
         boolean needsExternal = completions.stream().anyMatch(r -> r.value().getReward() == null);
@@ -180,9 +204,7 @@ public final class ReplaySource {
     private <V> List<Recorded<V>> readTopic(Topic<String, V> topic, int[] undecodable) {
         RecordDecoder<V> decoder = new RecordDecoder<>(topic.valueSerde().deserializer());
         List<Recorded<V>> out = new ArrayList<>();
-        Map<String, Object> props = KafkaClients.consumer(source, "unused-replay-reader", target.topicNames().prefix() + "replay-reader");
-        props.remove("group.id");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(withoutGroup(source, "replay-reader"), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = KafkaClients.partitions(consumer, topic.name(), Duration.ofSeconds(30));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -217,14 +239,15 @@ public final class ReplaySource {
         try (Admin admin = KafkaClients.admin(target)) {
             if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
                 TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-                try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(withoutGroup(), new StringDeserializer(), new ByteArrayDeserializer())) {
+                try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(withoutGroup(target, "replay-check"), new StringDeserializer(), new ByteArrayDeserializer())) {
                     List<TopicPartition> tps = d.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
                     Map<TopicPartition, Long> end = consumer.endOffsets(tps);
                     Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps);
                     long records = tps.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
                     if (records > 0 || d.partitions().size() != 1) {
+                        // offsets, not records: transaction markers take offsets too
                         throw new IllegalArgumentException("the replay's advantages topic " + topic + " already exists"
-                                + (records > 0 ? " with " + records + " records" : " with " + d.partitions().size() + " partitions")
+                                + (records > 0 ? " and is not empty (" + records + " offsets)" : " with " + d.partitions().size() + " partitions")
                                 + ": every replay needs a new --prefix");
                     }
                 }
@@ -238,9 +261,10 @@ public final class ReplaySource {
         KafkaClients.ensureTopics(target, List.of(topic), 1);
     }
 
-    private Map<String, Object> withoutGroup() {
-        Map<String, Object> props = KafkaClients.consumer(target, "unused", target.topicNames().prefix() + "replay-check");
-        props.remove("group.id");
+    /** A read_committed consumer for assignment only: no consumer group, nothing committed. */
+    private Map<String, Object> withoutGroup(ClusterConfig cluster, String client) {
+        Map<String, Object> props = KafkaClients.consumer(cluster, "unused", target.topicNames().prefix() + client);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         return props;
     }
 
