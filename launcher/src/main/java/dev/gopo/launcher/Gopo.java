@@ -1,6 +1,9 @@
 package dev.gopo.launcher;
 
+import dev.gopo.launcher.replay.ReplayCommand;
+import dev.gopo.launcher.study.StudyCommand;
 import dev.gopo.platform.WorkerProcess;
+import dev.gopo.report.ReportCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -9,7 +12,8 @@ import picocli.CommandLine.Command;
 /** The {@code gopo} command line: one launcher for the embedded infrastructure and every worker. */
 @Command(name = "gopo", mixinStandardHelpOptions = true, version = "gopo 0.1.0",
         description = "GOPO (Group Ordinal Policy Optimization) streaming RL pipeline on Apache Kafka.",
-        subcommands = {RunCommand.class, dev.gopo.launcher.replay.ReplayCommand.class, InfraCommand.class, SmokeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, StudyCommand.class, ReplayCommand.class, ReportCommand.class, InfraCommand.class,
+                SmokeCommand.class, CommandLine.HelpCommand.class})
 public final class Gopo {
     private static final Logger log = LoggerFactory.getLogger(Gopo.class);
 

@@ -3,6 +3,7 @@ package dev.gopo.launcher;
 import dev.gopo.learner.LearnerDefaults;
 import dev.gopo.evaluator.EvaluatorDefaults;
 import dev.gopo.learner.LearnerConfig;
+import dev.gopo.ranker.advantage.RewardTransform;
 import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.tasks.ModelSize;
 import dev.gopo.tasks.PrepareSettings;
@@ -81,15 +82,21 @@ final class RunCommand implements Callable<Integer> {
                     "The last version is always evaluated. Default: ${DEFAULT-VALUE}"})
     int evalEvery;
 
+    @Option(names = "--reward-transform", defaultValue = "identity", paramLabel = "SPEC",
+            description = "Transform of each group's rewards before ranking: identity, affine:A:B, exp:K, power:P (strictly increasing) "
+                    + "or noise:SIGMA (changes the order). Default: ${DEFAULT-VALUE}")
+    String rewardTransform;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of preparation, prompts and sampling. Default: ${DEFAULT-VALUE}")
     long seed;
 
     @Override
     public Integer call() throws Exception {
         PrepareSettings prepare = prepareSettings();
-        PipelineRun.Settings settings = new PipelineRun.Settings(workDir, cacheDir, prepare, steps, groupsPerStep, groupSize,
-                checkpointEvery, generators, estimators, lr, beta, maxStalenessSteps,
-                maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, evalPrompts, samplesPerPrompt, evalEvery, seed);
+        PipelineRun.Settings settings = new PipelineRun.Settings(workDir, cacheDir, prepare, new OnlineTraining.Settings(steps,
+                groupsPerStep, groupSize, checkpointEvery, generators, estimators, lr, beta, maxStalenessSteps,
+                maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, evalPrompts, samplesPerPrompt, evalEvery, seed,
+                RewardTransform.parse(rewardTransform)));
         return new PipelineRun(settings, new PrintWriter(System.out, true)).run();
     }
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * The closing report of {@code gopo run}: the learner's per-step metrics and totals, each task's
@@ -32,7 +31,7 @@ final class RunReport {
     /** The report as text, one line per {@code \n}, every line indented by three spaces. */
     static String format(Collection<TrainingMetrics> metrics, Collection<EvaluationResult> results) {
         StringBuilder out = new StringBuilder();
-        metrics(out, latestPerStep(metrics));
+        metrics(out, RunResults.latestPerStep(metrics));
         evaluations(out, Verdict.curves(results));
         return out.toString();
     }
@@ -99,15 +98,6 @@ final class RunReport {
         for (List<EvaluationResult> curve : curves.values()) {
             line(out, Verdict.of(curve).line());
         }
-    }
-
-    /** Metrics ordered by step; a step reported twice (a restarted learner) counts once, the later report. */
-    private static List<TrainingMetrics> latestPerStep(Collection<TrainingMetrics> metrics) {
-        TreeMap<Long, TrainingMetrics> byStep = new TreeMap<>();
-        for (TrainingMetrics m : metrics) {
-            byStep.merge(m.getStep(), m, (a, b) -> b.getTimestampMs() >= a.getTimestampMs() ? b : a);
-        }
-        return List.copyOf(byStep.values());
     }
 
     private static String num(Map<String, Double> values, String key, int width, int decimals) {

@@ -3,6 +3,7 @@ package dev.gopo.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gopo.learner.LearnerConfig;
+import dev.gopo.ranker.advantage.RewardTransform;
 import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.tasks.ModelSize;
 import dev.gopo.tasks.PrepareSettings;
@@ -25,8 +26,9 @@ class PipelineRunIT {
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void trainsEvaluatesEveryVersionAndReports() throws Exception {
         PrepareSettings prepare = PrepareSettings.defaults().withModelSize(ModelSize.TINY).withSteps(60, 60).withSeed(3);
-        PipelineRun.Settings settings = new PipelineRun.Settings(tmp.resolve("run"), tmp.resolve("cache"), prepare, 4, 3, 4, 2, 1,
-                List.of(Estimator.GOPO, Estimator.GRPO), 1e-4, 0.04, 8, LearnerConfig.NO_VERSION_BOUND, 6, 2, 1, 3);
+        PipelineRun.Settings settings = new PipelineRun.Settings(tmp.resolve("run"), tmp.resolve("cache"), prepare,
+                new OnlineTraining.Settings(4, 3, 4, 2, 1, List.of(Estimator.GOPO, Estimator.GRPO), 1e-4, 0.04, 8,
+                        LearnerConfig.NO_VERSION_BOUND, 6, 2, 1, 3, RewardTransform.parse("identity")));
         StringWriter text = new StringWriter();
         int code = new PipelineRun(settings, new PrintWriter(text, true)).run();
         String report = text.toString();
@@ -51,5 +53,14 @@ class PipelineRunIT {
         List<String> csv = Files.readAllLines(tmp.resolve("run/eval.csv"));
         assertThat(csv).hasSize(1 + 6);
         assertThat(csv.get(0)).contains(",gold_quality,reference_gold_quality,");
+        // The saved results gopo report draws from: one metrics row per (step, name), the pipeline's own figures.
+        List<String> metricsCsv = Files.readAllLines(tmp.resolve("run/metrics.csv"));
+        assertThat(metricsCsv.get(0)).isEqualTo("step,policy_version,timestamp_ms,name,value");
+        assertThat(metricsCsv).anyMatch(l -> l.startsWith("4,") && l.contains(",loss/policy,"));
+        List<String> pipelineCsv = Files.readAllLines(tmp.resolve("run/pipeline.csv"));
+        assertThat(pipelineCsv).contains("run,estimator,GOPO").anyMatch(l -> l.startsWith("generator_tokens_per_s,generator-0,"))
+                .anyMatch(l -> l.startsWith("ranker_latency_ms,p99,"));
+        assertThat(report).contains("report: ");
+        assertThat(tmp.resolve("run/report/index.html")).isNotEmptyFile();
     }
 }

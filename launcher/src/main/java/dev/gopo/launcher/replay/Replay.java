@@ -5,6 +5,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.gopo.avro.PolicyVersion;
 import dev.gopo.evaluator.Evaluator;
 import dev.gopo.evaluator.EvaluatorConfig;
+import dev.gopo.launcher.OnlineTraining;
 import dev.gopo.launcher.WorkerGroup;
 import dev.gopo.learner.Learner;
 import dev.gopo.learner.LearnerConfig;
@@ -188,7 +189,7 @@ public final class Replay {
 
         LearnerConfig learnerConfig = learnerConfig(settings, steps, learnerDir);
         long lastVersion = (steps + settings.checkpointEvery() - 1) / settings.checkpointEvery();
-        int evalEvery = largestDivisorAtMost(lastVersion, settings.evalEvery());
+        int evalEvery = OnlineTraining.evaluatedEvery(lastVersion, settings.evalEvery());
         Path evalCsv = settings.workDir().resolve("eval.csv");
         EvaluatorConfig evaluatorConfig = new EvaluatorConfig(settings.targetPrefix() + "evaluator",
                 settings.rewardModels().keySet().stream().sorted().toList(), settings.evalPrompts(), settings.samplesPerPrompt(), evalEvery,
@@ -264,15 +265,6 @@ public final class Replay {
         return before;
     }
 
-    /** The largest divisor of {@code lastVersion} that is at most {@code requested}: the last version is always evaluated. */
-    static int largestDivisorAtMost(long lastVersion, int requested) {
-        for (int d = requested; d > 1; d--) {
-            if (lastVersion % d == 0) {
-                return d;
-            }
-        }
-        return 1;
-    }
 
     private static boolean isEmpty(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {

@@ -62,6 +62,6 @@ class ReplayCommandTest {
         assertThat(c.maxSteps()).isEqualTo(12);
         assertThat(c.groupsPerStep()).isEqualTo(4);
         assertThat(c.initPolicyDir()).isEqualTo(P);
-        assertThat(Replay.largestDivisorAtMost(4, 3)).isEqualTo(2);
+        assertThat(dev.gopo.launcher.OnlineTraining.evaluatedEvery(4, 3)).isEqualTo(2);
     }
 }

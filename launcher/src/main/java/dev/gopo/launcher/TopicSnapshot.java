@@ -1,0 +1,66 @@
+package dev.gopo.launcher;
+
+import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import dev.gopo.platform.KafkaClients;
+import dev.gopo.schemas.topic.Topic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads every committed record of a topic, from offset 0 to the end offsets taken when the read starts
+ * (read_committed, no consumer group, nothing committed). The records of each partition come in offset
+ * order, partitions one after another in partition order, so two reads of an unchanged topic return the
+ * same list. A topic that does not exist reads as empty.
+ */
+final class TopicSnapshot {
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration DEADLINE = Duration.ofMinutes(2);
+
+    private TopicSnapshot() {
+    }
+
+    static <V> List<V> readAll(ClusterConfig cluster, Topic<String, V> topic) {
+        List<V> values = new ArrayList<>();
+        forEach(cluster, topic, values::add);
+        return values;
+    }
+
+    static <V> void forEach(ClusterConfig cluster, Topic<String, V> topic, Consumer<V> action) {
+        Map<String, Object> props = KafkaClients.consumer(cluster, "unused", "snapshot-" + topic.name());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
+            var infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(15));
+            if (infos == null || infos.isEmpty()) {
+                return;
+            }
+            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .sorted((a, b) -> Integer.compare(a.partition(), b.partition())).toList();
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            for (TopicPartition partition : partitions) {
+                long stop = end.get(partition);
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                while (consumer.position(partition) < stop) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("reading " + topic.name() + " took more than " + DEADLINE.toMinutes()
+                                + " minutes; partition " + partition.partition() + " is at " + consumer.position(partition)
+                                + " of " + stop);
+                    }
+                    for (var record : consumer.poll(POLL)) {
+                        if (record.offset() < stop) {
+                            action.accept(record.value());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
