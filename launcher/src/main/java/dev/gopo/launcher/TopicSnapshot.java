@@ -5,6 +5,7 @@ import dev.gopo.platform.KafkaClients;
 import dev.gopo.schemas.topic.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -43,24 +44,25 @@ final class TopicSnapshot {
             List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition()))
                     .sorted((a, b) -> Integer.compare(a.partition(), b.partition())).toList();
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            // All partitions assigned at once (reassigning one by one makes the consumer warn about each dropped one);
+            // records are kept per partition and handed over in partition order.
+            Map<TopicPartition, List<V>> byPartition = new LinkedHashMap<>();
+            partitions.forEach(p -> byPartition.put(p, new ArrayList<>()));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + DEADLINE.toNanos();
-            for (TopicPartition partition : partitions) {
-                long stop = end.get(partition);
-                consumer.assign(List.of(partition));
-                consumer.seekToBeginning(List.of(partition));
-                while (consumer.position(partition) < stop) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("reading " + topic.name() + " took more than " + DEADLINE.toMinutes()
-                                + " minutes; partition " + partition.partition() + " is at " + consumer.position(partition)
-                                + " of " + stop);
-                    }
-                    for (var record : consumer.poll(POLL)) {
-                        if (record.offset() < stop) {
-                            action.accept(record.value());
-                        }
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("reading " + topic.name() + " took more than " + DEADLINE.toMinutes() + " minutes");
+                }
+                for (var record : consumer.poll(POLL)) {
+                    TopicPartition p = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() < end.get(p)) {
+                        byPartition.get(p).add(record.value());
                     }
                 }
             }
+            byPartition.values().forEach(values -> values.forEach(action));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gopo.report;
 
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -28,5 +29,29 @@ record Invariance(int steps, double max) {
             }
         }
         return new Invariance(steps, steps == 0 ? Double.NaN : max);
+    }
+
+    /**
+     * The final validation reward with the transform minus the final one with the identity, paired by seed
+     * ({@code d_s = final_transformed(s) − final_identity(s)} for the seeds both cells have, final = the largest
+     * step of each seed's cell), with its 95% t-interval over seeds: online, where the two runs sample different
+     * rollouts, "statistically indistinguishable" means this interval covers 0. Empty when no seed has both.
+     */
+    static java.util.Optional<SeedInterval> pairedFinalDifference(List<StudyRow> identity, List<StudyRow> transformed) {
+        Map<Long, Double> base = finalBySeed(identity);
+        Map<Long, Double> moved = finalBySeed(transformed);
+        double[] differences = base.keySet().stream().filter(moved::containsKey).sorted()
+                .mapToDouble(seed -> moved.get(seed) - base.get(seed)).toArray();
+        return differences.length == 0 ? java.util.Optional.empty() : java.util.Optional.of(SeedInterval.of(differences));
+    }
+
+    private static Map<Long, Double> finalBySeed(List<StudyRow> rows) {
+        Map<Long, StudyRow> last = new java.util.TreeMap<>();
+        for (StudyRow row : rows) {
+            last.merge(row.seed(), row, (a, b) -> b.eval().step() >= a.eval().step() ? b : a);
+        }
+        Map<Long, Double> out = new java.util.TreeMap<>();
+        last.forEach((seed, row) -> out.put(seed, row.eval().validationReward()));
+        return out;
     }
 }

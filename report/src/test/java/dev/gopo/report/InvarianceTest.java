@@ -28,4 +28,22 @@ class InvarianceTest {
         assertThat(invariance.steps()).isZero();
         assertThat(invariance.max()).isNaN();
     }
+
+    private static StudyRow row(String transform, long seed, long step, double validationReward) {
+        return new StudyRow("online", "GRPO", transform, seed, new EvalRow("summarise", step / 10, step, "GRPO", validationReward, 0, 0.5,
+                0.5, 0.5, 0.4, 0.6));
+    }
+
+    @Test
+    void finalDifferenceIsPairedBySeedAtEachCellsLastStep() {
+        var identity = java.util.List.of(row("identity", 1, 0, 0.0), row("identity", 1, 20, 1.0), row("identity", 2, 20, 2.0),
+                row("identity", 3, 20, 5.0));
+        var transformed = java.util.List.of(row("power:3", 1, 20, 1.5), row("power:3", 1, 10, 9.0), row("power:3", 2, 20, 2.5));
+        SeedInterval d = Invariance.pairedFinalDifference(identity, transformed).orElseThrow();
+        // seeds 1 and 2 only (seed 3 has no transformed cell); both differences 0.5, so the interval has no width
+        assertThat(d.seeds()).isEqualTo(2);
+        assertThat(d.mean()).isCloseTo(0.5, within(1e-12));
+        assertThat(d.low()).isCloseTo(0.5, within(1e-12));
+        assertThat(Invariance.pairedFinalDifference(identity, java.util.List.of())).isEmpty();
+    }
 }

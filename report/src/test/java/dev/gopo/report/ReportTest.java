@@ -96,7 +96,7 @@ class ReportTest {
                 // power:3: GRPO's final is 0.25, which GOPO reaches at step 10
                 "<th>reaches GRPO&#39;s final 0.2500</th>", "<td>step 10</td>",
                 // invariance: GOPO's curves coincide, GRPO's differ by 0.125
-                "<td>GOPO</td><td>power:3</td><td class=\"num\">3</td><td class=\"num\">0</td><td>exactly 0, as expected</td>",
+                "<td>GOPO</td><td>power:3</td><td class=\"num\">3</td><td class=\"num\">0</td>", "<td>exactly 0, as expected</td>",
                 "<td>GRPO</td><td>power:3</td><td class=\"num\">3</td><td class=\"num\">0.1250</td>",
                 // head-to-head and the settings, escaped
                 "0.3438 [0.2500, 0.4375]", "<td>learning_rate</td><td class=\"num\">3e-4</td>", "&lt;b&gt;bold&lt;/b&gt; &amp; co");
