@@ -5,13 +5,14 @@ import dev.gopo.evaluator.EvaluatorDefaults;
 import dev.gopo.learner.LearnerConfig;
 import dev.gopo.ranker.advantage.RewardTransform;
 import dev.gopo.schemas.topic.Estimator;
-import dev.gopo.tasks.ModelSize;
+import dev.gopo.tasks.PrepareOptions;
 import dev.gopo.tasks.PrepareSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gopo run}: the main job on the embedded default (no external services). */
@@ -20,20 +21,15 @@ import picocli.CommandLine.Option;
                 "start a KRaft broker and the schema registry on this machine, run ranker, learner, generator(s) and evaluator,",
                 "train for --steps steps, print the metrics and the evaluation of every policy version, and shut down."})
 final class RunCommand implements Callable<Integer> {
+    @Mixin
+    PrepareOptions prepareOptions;
+
     @Option(names = "--work-dir", defaultValue = "gopo-work/run", description = "Broker data, checkpoints, weights, eval CSV. Default: ${DEFAULT-VALUE}")
     Path workDir;
 
-    @Option(names = "--cache-dir", defaultValue = "gopo-work/cache", description = "Prepared reference policy and reward models (reused across runs). Default: ${DEFAULT-VALUE}")
-    Path cacheDir;
 
-    @Option(names = "--model-size", defaultValue = "SMALL", description = "TINY (~30k params) or SMALL (~0.9M params), any case. Default: ${DEFAULT-VALUE}")
-    ModelSize modelSize;
 
-    @Option(names = "--sft-steps", defaultValue = "" + PrepareSettings.DEFAULT_SFT_STEPS, description = "Supervised warm-start steps of the reference policy. Default: ${DEFAULT-VALUE}")
-    int sftSteps;
 
-    @Option(names = "--rm-steps", defaultValue = "" + PrepareSettings.DEFAULT_RM_STEPS, description = "Bradley-Terry steps of each reward model. Default: ${DEFAULT-VALUE}")
-    int rmSteps;
 
     @Option(names = "--steps", defaultValue = "300", description = "Learner steps. Default: ${DEFAULT-VALUE}")
     int steps;
@@ -93,7 +89,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrepareSettings prepare = prepareSettings();
-        PipelineRun.Settings settings = new PipelineRun.Settings(workDir, cacheDir, prepare, new OnlineTraining.Settings(steps,
+        PipelineRun.Settings settings = new PipelineRun.Settings(workDir, prepareOptions.cacheDir(), prepare, new OnlineTraining.Settings(steps,
                 groupsPerStep, groupSize, checkpointEvery, generators, estimators, lr, beta, maxStalenessSteps,
                 maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, evalPrompts, samplesPerPrompt, evalEvery, seed,
                 RewardTransform.parse(rewardTransform)));
@@ -102,6 +98,6 @@ final class RunCommand implements Callable<Integer> {
 
     /** What {@code gopo prepare} would build with the same options: the same defaults, so the cache is reused. */
     PrepareSettings prepareSettings() {
-        return PrepareSettings.defaults().withModelSize(modelSize).withSteps(sftSteps, rmSteps).withSeed(seed);
+        return prepareOptions.settings(seed);
     }
 }

@@ -1,6 +1,7 @@
 package dev.gopo.tasks;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,25 +23,16 @@ public final class PrepareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--cache-dir", defaultValue = "gopo-work/cache",
-            description = "Cache directory for the models and manifest.json (default: ${DEFAULT-VALUE}).")
-    Path cacheDir;
+    @Mixin
+    PrepareOptions prepareOptions;
+
 
     @Option(names = "--tasks", split = ",", paramLabel = "TASK",
             description = "Comma-separated built-in tasks (default: all of summarise,constrained).")
     List<String> tasks;
 
-    @Option(names = "--model-size", defaultValue = "small",
-            description = "Model size preset: tiny or small (default: ${DEFAULT-VALUE}).")
-    String modelSize;
 
-    @Option(names = "--sft-steps", defaultValue = "" + PrepareSettings.DEFAULT_SFT_STEPS,
-            description = "Supervised warm-start steps of the reference policy (default: ${DEFAULT-VALUE}).")
-    int sftSteps;
 
-    @Option(names = "--rm-steps", defaultValue = "" + PrepareSettings.DEFAULT_RM_STEPS,
-            description = "Training steps per reward model (default: ${DEFAULT-VALUE}).")
-    int rmSteps;
 
     @Option(names = "--seed", defaultValue = "42",
             description = "Seed of prompts, preference data, initialisation and batch order (default: ${DEFAULT-VALUE}).")
@@ -59,7 +51,7 @@ public final class PrepareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrepareSettings settings = settings();
         PrintWriter out = spec.commandLine().getOut();
-        PreparedArtifacts artifacts = new Prepare(settings, cacheDir, out).run();
+        PreparedArtifacts artifacts = new Prepare(settings, prepareOptions.cacheDir(), out).run();
         out.println("reference policy: " + artifacts.referencePolicyDir());
         for (String task : artifacts.tasks()) {
             out.println("reward model " + task + ": " + artifacts.rewardModelDir(task));
@@ -70,10 +62,10 @@ public final class PrepareCommand implements Callable<Integer> {
 
     /** The settings these options select; {@code gopo run} reads the same defaults, so its cache keys match. */
     public PrepareSettings settings() {
-        PrepareSettings defaults = PrepareSettings.defaults();
+        PrepareSettings defaults = prepareOptions.settings(seed);
         return new PrepareSettings(
                 tasks == null || tasks.isEmpty() ? TaskRegistry.names() : tasks,
-                ModelSize.parse(modelSize), sftSteps, rmSteps, seed,
+                defaults.modelSize(), defaults.sftSteps(), defaults.rmSteps(), seed,
                 defaults.sftBatchSize(), defaults.sftPromptsPerTask(), defaults.rmBatchSize(), defaults.rmTrainPairs(),
                 defaults.rmHeldOutPairs(), raterTemperature, judgePrompts);
     }

@@ -10,7 +10,7 @@ import dev.gopo.ranker.advantage.RewardTransform;
 import dev.gopo.ranker.replay.ReplaySource;
 import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.schemas.topic.TopicNames;
-import dev.gopo.tasks.ModelSize;
+import dev.gopo.tasks.PrepareOptions;
 import dev.gopo.tasks.Prepare;
 import dev.gopo.tasks.PrepareSettings;
 import dev.gopo.tasks.PreparedArtifacts;
@@ -31,6 +31,9 @@ import picocli.CommandLine.Option;
                 "The same topics and options give bit-identical weights. Keep the recorded topics with retention.ms=-1 and",
                 "retention.bytes=-1 (see docs/replay.md)."})
 public final class ReplayCommand implements Callable<Integer> {
+    @Mixin
+    PrepareOptions prepareOptions;
+
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
@@ -77,17 +80,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Learner checkpoints, weights and eval.csv; must be new. Default: gopo-work/replay/<prefix>")
     Path workDir;
 
-    @Option(names = "--cache-dir", defaultValue = "gopo-work/cache", description = "Prepared reference policy and reward models, as 'gopo run' uses. Default: ${DEFAULT-VALUE}")
-    Path cacheDir;
 
-    @Option(names = "--model-size", defaultValue = "SMALL", description = "Model size of the recorded run (TINY or SMALL), for the prepared reference policy. Default: ${DEFAULT-VALUE}")
-    ModelSize modelSize;
 
-    @Option(names = "--sft-steps", defaultValue = "" + PrepareSettings.DEFAULT_SFT_STEPS, description = "Supervised warm-start steps of the recorded run's reference policy. Default: ${DEFAULT-VALUE}")
-    int sftSteps;
 
-    @Option(names = "--rm-steps", defaultValue = "" + PrepareSettings.DEFAULT_RM_STEPS, description = "Bradley-Terry steps of the recorded run's reward models. Default: ${DEFAULT-VALUE}")
-    int rmSteps;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the recorded run's preparation, and of the evaluation. Default: ${DEFAULT-VALUE}")
     long seed;
@@ -111,8 +106,8 @@ public final class ReplayCommand implements Callable<Integer> {
         ClusterConfig target = new ClusterConfig(base.bootstrapServers(), base.registryUrl(), new TopicNames(checked.targetPrefix()));
         long recorded = new ReplaySource(source, target).requireRecorded();
         out.printf("replay: %d records on %s%n", recorded, source.topicNames().completions());
-        PrepareSettings prepare = PrepareSettings.defaults().withModelSize(modelSize).withSteps(sftSteps, rmSteps).withSeed(seed);
-        PreparedArtifacts prepared = new Prepare(prepare, cacheDir, out).run();
+        PrepareSettings prepare = prepareOptions.settings(seed);
+        PreparedArtifacts prepared = new Prepare(prepare, prepareOptions.cacheDir(), out).run();
         Map<String, Path> rewardModels = new TreeMap<>();
         prepared.tasks().forEach(task -> rewardModels.put(task, prepared.rewardModelDir(task)));
         Replay.Result result = Replay.run(settings(prepared.referencePolicyDir(), rewardModels), base, out);

@@ -2,13 +2,14 @@ package dev.gopo.launcher.study;
 
 import dev.gopo.learner.LearnerDefaults;
 import dev.gopo.schemas.topic.Estimator;
-import dev.gopo.tasks.ModelSize;
+import dev.gopo.tasks.PrepareOptions;
 import dev.gopo.tasks.PrepareSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,11 +24,12 @@ import picocli.CommandLine.Option;
                         + "final policies against GOPO's and writes the report (STUDY/report/index.html).",
                 "Defaults fit in about 45 minutes on 2 cores; --quick in about 10. Options given explicitly override the preset."})
 public final class StudyCommand implements Callable<Integer> {
+    @Mixin
+    PrepareOptions prepareOptions;
+
     @Option(names = "--study-dir", defaultValue = "gopo-work/study", description = "Where cells, CSVs and the report go. Default: ${DEFAULT-VALUE}")
     Path studyDir;
 
-    @Option(names = "--cache-dir", defaultValue = "gopo-work/cache", description = "Prepared reference policy and reward models (shared with gopo run). Default: ${DEFAULT-VALUE}")
-    Path cacheDir;
 
     @Option(names = "--quick", description = "A small preset (GOPO and GRPO, 2 seeds, 40 steps of 8 groups): about 10 minutes.")
     boolean quick;
@@ -46,14 +48,8 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--seeds", split = ",", paramLabel = "SEED", description = "Run seeds. Default: 42,7,2026 (--quick: 42,7)")
     List<Long> seeds;
 
-    @Option(names = "--model-size", defaultValue = "SMALL", description = "TINY or SMALL, any case. Default: ${DEFAULT-VALUE}")
-    ModelSize modelSize;
 
-    @Option(names = "--sft-steps", defaultValue = "" + PrepareSettings.DEFAULT_SFT_STEPS, description = "Warm-start steps of the reference policy. Default: ${DEFAULT-VALUE}")
-    int sftSteps;
 
-    @Option(names = "--rm-steps", defaultValue = "" + PrepareSettings.DEFAULT_RM_STEPS, description = "Bradley-Terry steps of each reward model. Default: ${DEFAULT-VALUE}")
-    int rmSteps;
 
     @Option(names = "--steps", description = "Learner steps per cell. Default: " + Defaults.STEPS + " (--quick: " + Quick.STEPS + ")")
     Integer steps;
@@ -120,7 +116,7 @@ public final class StudyCommand implements Callable<Integer> {
     }
 
     StudySettings settings() {
-        PrepareSettings prepare = PrepareSettings.defaults().withModelSize(modelSize).withSteps(sftSteps, rmSteps).withSeed(prepareSeed);
+        PrepareSettings prepare = prepareOptions.settings(prepareSeed);
         return new StudySettings(
                 or(modes, List.of(StudyMode.ONLINE, StudyMode.REPLAY)),
                 or(estimators, quick ? Quick.ESTIMATORS : Defaults.ESTIMATORS),
@@ -144,6 +140,6 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new StudyRunner(settings(), studyDir, cacheDir, new PrintWriter(System.out, true)).run();
+        return new StudyRunner(settings(), studyDir, prepareOptions.cacheDir(), new PrintWriter(System.out, true)).run();
     }
 }
