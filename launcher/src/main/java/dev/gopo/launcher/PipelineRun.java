@@ -58,6 +58,20 @@ final class PipelineRun {
         WorkerGroup workers = new WorkerGroup("gopo-run", WORKER_STOP_TIMEOUT);
         Thread onCtrlC = ctrlCHook(workers, closed);
         Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try {
+            return runOnInfra(t0, prepared, workers);
+        } finally {
+            // Released only when everything is written, the report included: Ctrl-C's hook waits for it.
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it was Ctrl-C
+            }
+        }
+    }
+
+    private int runOnInfra(long t0, PreparedArtifacts prepared, WorkerGroup workers) throws Exception {
         try (EmbeddedInfra infra = EmbeddedInfra.start(settings.workDir().resolve("infra"), 4, true)) {
             ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), TopicNames.defaults());
             out.println("   broker " + infra.bootstrapServers() + ", registry " + infra.registryUrl());
@@ -75,13 +89,6 @@ final class PipelineRun {
             RunResults results = RunResults.write(cluster, settings.training().trainedEstimator(), runInfo(t0), settings.workDir());
             out.print(RunReport.format(results.metrics(), results.evaluations()));
             out.flush();
-        } finally {
-            closed.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(onCtrlC);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it was Ctrl-C
-            }
         }
         Path report = Report.write(settings.workDir());
         out.printf("done in %.0f s; evaluation CSV: %s; report: %s%n", (System.nanoTime() - t0) / 1e9,
