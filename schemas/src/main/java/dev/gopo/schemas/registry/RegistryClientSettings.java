@@ -213,6 +213,18 @@ public final class RegistryClientSettings {
         return authSource;
     }
 
+    /** Equal when the credentials and their sources are; TLS settings compare by where they were read from. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RegistryClientSettings other && java.util.Objects.equals(authorization, other.authorization)
+                && authSource.equals(other.authSource) && java.util.Objects.equals(tlsSource, other.tlsSource);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(authorization, authSource, tlsSource);
+    }
+
     @Override
     public String toString() {
         return "registry auth: " + (authorization == null ? "none" : "basic, from " + authSource)
