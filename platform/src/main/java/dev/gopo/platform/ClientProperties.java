@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  *   <li>Keys the pipeline's guarantees rest on ({@link #OWNED}: idempotence, {@code read_committed}, manual
  *       commits, group and client ids) are refused at start-up, not silently overridden.</li>
  *   <li>Everything else goes to every Kafka client, and may override the tuning defaults of
- *       {@link KafkaClients} ({@code linger.ms}, {@code max.block.ms}, admin timeouts).</li>
+ *       {@link KafkaClients} ({@code linger.ms}, {@code max.block.ms}); the admin client's API and request
+ *       timeouts stay the start-up checks' own.</li>
  * </ul>
  *
  * <p>Immutable. {@link #toString()} shows every key but hides secret values ({@link #isSecret}).

@@ -58,10 +58,11 @@ public final class KafkaClients {
 
     private static Admin admin(ClusterConfig cluster, Duration apiTimeout) {
         int timeoutMs = (int) apiTimeout.toMillis();
-        Map<String, Object> props = new HashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000)));
-        props.putAll(cluster.client().kafka());
+        // The start-up checks' timeouts win over the file's: they bound how long a command waits before a clear error.
+        Map<String, Object> props = new HashMap<>(cluster.client().kafka());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000));
         return Admin.create(props);
     }
 

@@ -53,6 +53,7 @@ class ClientConfigTest {
                 "sasl.jaas.config=" + JAAS.replace("\"", "\\\""),
                 "ssl.truststore.password=" + SECRET,
                 "linger.ms=20",
+                "request.timeout.ms=60000",
                 "basic.auth.credentials.source=USER_INFO",
                 "basic.auth.user.info=registry-user:" + SECRET);
     }
@@ -77,6 +78,10 @@ class ClientConfigTest {
                 .containsEntry("enable.idempotence", true).containsEntry("client.id", "p");
         assertThat(KafkaClients.consumer(cluster, "g", "c")).containsEntry("isolation.level", "read_committed")
                 .containsEntry("enable.auto.commit", false).containsEntry("group.id", "g");
+        // a request timeout above the admin's API timeout must not make the start-up check's admin client invalid
+        ClusterConfig nowhere = parse("-b", "127.0.0.1:9", "--client-config", tmp.resolve("client.properties").toString());
+        assertThatThrownBy(() -> KafkaClients.requireBroker(nowhere, Duration.ofSeconds(1)))
+                .hasMessageContaining("no Kafka broker reachable at 127.0.0.1:9");
         assertThat(cluster.registry().authorization()).isPresent();
         assertThat(cluster.registry().authSource()).isEqualTo("basic.auth.user.info in --client-config " + tmp.resolve("client.properties"));
     }
