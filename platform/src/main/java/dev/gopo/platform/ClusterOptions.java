@@ -1,29 +1,64 @@
 package dev.gopo.platform;
 
+import dev.gopo.schemas.registry.RegistryClientSettings;
 import dev.gopo.schemas.registry.SchemaRegistryClient;
 import dev.gopo.schemas.topic.TopicNames;
 import dev.gopo.schemas.topic.Topics;
+import java.nio.file.Path;
+import java.util.Objects;
 import picocli.CommandLine.Option;
 
 /**
- * Where a worker finds the pipeline: broker, schema registry and topic prefix. A picocli mixin so
- * every worker command spells these options the same way.
+ * Where a worker finds the pipeline: broker, schema registry, topic prefix, and how its clients
+ * authenticate. A picocli mixin so every worker command spells these options the same way.
+ *
+ * <p>Precedence, highest first:
+ * <ol>
+ *   <li>keys the pipeline owns ({@link ClientProperties#OWNED}: ids, idempotence, acks, read_committed,
+ *       manual commits, serdes): always the pipeline's; a client-config file that sets one is refused;</li>
+ *   <li>command-line flags: {@code --bootstrap-servers}, {@code --registry-url}, the ranker's {@code --streams-property};</li>
+ *   <li>environment variables: {@code GOPO_BOOTSTRAP_SERVERS}, {@code GOPO_REGISTRY_URL} (and {@code GOPO_CLIENT_CONFIG},
+ *       {@code GOPO_REGISTRY_CONFIG}, which only name the files);</li>
+ *   <li>the files: {@code --registry-config} over {@code --client-config} for registry keys; {@code bootstrap.servers}
+ *       and {@code schema.registry.url} in them stand in for the flags; every other key goes to the clients and
+ *       overrides the built-in tuning defaults;</li>
+ *   <li>built-in defaults ({@code localhost:9092}, {@code http://localhost:8081}, {@link KafkaClients}' settings).</li>
+ * </ol>
  */
 public final class ClusterOptions {
+    static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+    static final String DEFAULT_REGISTRY = "http://localhost:8081";
+
     @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,…]",
-            defaultValue = "${env:GOPO_BOOTSTRAP_SERVERS:-localhost:9092}",
-            description = "Kafka bootstrap servers (env GOPO_BOOTSTRAP_SERVERS). Default: ${DEFAULT-VALUE}")
+            defaultValue = "${env:GOPO_BOOTSTRAP_SERVERS}",
+            description = "Kafka bootstrap servers (env GOPO_BOOTSTRAP_SERVERS; else bootstrap.servers of --client-config). "
+                    + "Default: " + DEFAULT_BOOTSTRAP)
     public String bootstrapServers;
 
     @Option(names = {"-r", "--registry-url"}, paramLabel = "URL",
-            defaultValue = "${env:GOPO_REGISTRY_URL:-http://localhost:8081}",
+            defaultValue = "${env:GOPO_REGISTRY_URL}",
             description = "Confluent-compatible schema registry REST URL, e.g. http://host:8081 (Confluent) or "
-                    + "http://host:8080/apis/ccompat/v7 (Apicurio) (env GOPO_REGISTRY_URL). Default: ${DEFAULT-VALUE}")
+                    + "http://host:8080/apis/ccompat/v7 (Apicurio) (env GOPO_REGISTRY_URL; else schema.registry.url of "
+                    + "--registry-config or --client-config). Default: " + DEFAULT_REGISTRY)
     public String registryUrl;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "gopo.",
             description = "Prefix of every pipeline topic, so several pipelines can share a broker. Default: ${DEFAULT-VALUE}")
     public String topicPrefix;
+
+    @Option(names = "--client-config", paramLabel = "FILE", defaultValue = "${env:GOPO_CLIENT_CONFIG}",
+            description = "Java properties file applied to every Kafka client of this command (producers, consumers, admin, "
+                    + "Kafka Streams), as Kafka tools' --command-config: security.protocol, sasl.*, ssl.*, timeouts; "
+                    + "also the registry's basic.auth.* and schema.registry.ssl.* (Confluent names). Flags and environment "
+                    + "variables override it; ids, acks, idempotence, isolation and commit settings cannot be set in it. "
+                    + "Keep secrets here, not on the command line (env GOPO_CLIENT_CONFIG).")
+    public Path clientConfig;
+
+    @Option(names = "--registry-config", paramLabel = "FILE", defaultValue = "${env:GOPO_REGISTRY_CONFIG}",
+            description = "Java properties file for the schema registry client only (schema.registry.url, "
+                    + "basic.auth.credentials.source, basic.auth.user.info, schema.registry.ssl.*); its keys override "
+                    + "the same keys of --client-config (env GOPO_REGISTRY_CONFIG).")
+    public Path registryConfig;
 
     public ClusterOptions() {
     }
@@ -34,25 +69,61 @@ public final class ClusterOptions {
         this.topicPrefix = topicPrefix;
     }
 
-    /** Validated, immutable view of these options. */
+    /** Validated, immutable view of these options, with the client-config files read. */
     public ClusterConfig toConfig() {
-        return new ClusterConfig(bootstrapServers, registryUrl, new TopicNames(topicPrefix));
+        ClientProperties client = ClientProperties.load(clientConfig, registryConfig);
+        String bootstrap = firstSet(bootstrapServers, client.bootstrapServers().orElse(null), DEFAULT_BOOTSTRAP);
+        String registry = firstSet(registryUrl, client.registryUrl().orElse(null), DEFAULT_REGISTRY);
+        return new ClusterConfig(bootstrap, registry, new TopicNames(topicPrefix), client, null);
     }
 
-    /** Immutable cluster coordinates, validated at start-up. */
-    public record ClusterConfig(String bootstrapServers, String registryUrl, TopicNames topicNames) {
+    private static String firstSet(String flagOrEnv, String file, String fallback) {
+        return flagOrEnv != null && !flagOrEnv.isBlank() ? flagOrEnv : file != null ? file : fallback;
+    }
+
+    /**
+     * Immutable cluster coordinates and client settings, validated at start-up.
+     *
+     * @param registryUrl the registry URL without user info (credentials in it move to {@code registry})
+     * @param client      properties every Kafka client of the worker gets ({@link KafkaClients} applies them)
+     * @param registry    the registry client's auth and TLS; null reads them from {@code client} and the URL
+     */
+    public record ClusterConfig(String bootstrapServers, String registryUrl, TopicNames topicNames, ClientProperties client,
+                                RegistryClientSettings registry) {
         public ClusterConfig {
             if (bootstrapServers == null || bootstrapServers.isBlank() || !bootstrapServers.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*")) {
                 throw new IllegalArgumentException("--bootstrap-servers '" + bootstrapServers
                         + "' is not a comma-separated list of host:port, e.g. localhost:9092");
             }
             if (registryUrl == null || !(registryUrl.startsWith("http://") || registryUrl.startsWith("https://"))) {
-                throw new IllegalArgumentException("--registry-url '" + registryUrl + "' must be an http:// or https:// URL");
+                throw new IllegalArgumentException("--registry-url '" + (registryUrl == null ? null : RegistryClientSettings.withoutUserInfo(registryUrl))
+                        + "' must be an http:// or https:// URL");
             }
+            Objects.requireNonNull(topicNames, "topicNames");
+            client = client == null ? ClientProperties.NONE : client;
+            if (registry == null) {
+                registry = client.registrySettings(registryUrl);
+            }
+            registryUrl = RegistryClientSettings.withoutUserInfo(registryUrl);
+        }
+
+        /** Plaintext clients with the built-in settings. */
+        public ClusterConfig(String bootstrapServers, String registryUrl, TopicNames topicNames) {
+            this(bootstrapServers, registryUrl, topicNames, ClientProperties.NONE, null);
+        }
+
+        /** The same cluster and client settings under another topic prefix. */
+        public ClusterConfig withTopicNames(TopicNames names) {
+            return new ClusterConfig(bootstrapServers, registryUrl, names, client, registry);
+        }
+
+        /** A registry client with this cluster's auth and TLS settings. */
+        public SchemaRegistryClient registryClient() {
+            return new SchemaRegistryClient(registryUrl, registry);
         }
 
         public Topics topics() {
-            return new Topics(topicNames, new SchemaRegistryClient(registryUrl));
+            return new Topics(topicNames, registryClient());
         }
     }
 }

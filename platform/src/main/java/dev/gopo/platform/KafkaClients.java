@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Client settings every worker shares, and the broker checks done at start-up. */
@@ -34,6 +35,7 @@ public final class KafkaClients {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        props.putAll(cluster.client().kafka());
         return props;
     }
 
@@ -46,6 +48,7 @@ public final class KafkaClients {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putAll(cluster.client().kafka());
         return props;
     }
 
@@ -55,9 +58,12 @@ public final class KafkaClients {
 
     private static Admin admin(ClusterConfig cluster, Duration apiTimeout) {
         int timeoutMs = (int) apiTimeout.toMillis();
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000)));
+        // The start-up checks' timeouts win over the file's: they bound how long a command waits before a clear error.
+        Map<String, Object> props = new HashMap<>(cluster.client().kafka());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000));
+        return Admin.create(props);
     }
 
     /** How long a command waits for the broker at start-up before it gives up with a clear error. */
@@ -75,7 +81,13 @@ public final class KafkaClients {
         // The admin's own API timeout equals ours, so closing it does not wait for a call still retrying.
         try (Admin admin = admin(cluster, timeout)) {
             admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException auth) {
+                throw authenticationFailed(cluster, auth);
+            }
+            throw new IllegalStateException("no Kafka broker reachable at " + cluster.bootstrapServers() + " within "
+                    + timeout.toSeconds() + " s; start one (e.g. 'gopo infra') or fix --bootstrap-servers", e);
+        } catch (TimeoutException e) {
             throw new IllegalStateException("no Kafka broker reachable at " + cluster.bootstrapServers() + " within "
                     + timeout.toSeconds() + " s; start one (e.g. 'gopo infra') or fix --bootstrap-servers", e);
         } catch (InterruptedException e) {
@@ -129,7 +141,27 @@ public final class KafkaClients {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + topics, e);
         } catch (ExecutionException | TimeoutException e) {
+            if (e.getCause() instanceof AuthenticationException auth) {
+                throw authenticationFailed(cluster, auth);
+            }
             throw new IllegalStateException("cannot create topics " + topics + " on " + cluster.bootstrapServers() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The one clear error for credentials the broker refuses: authentication failures are not retriable, so
+     * the worker stops at once and says where the settings came from instead of retrying forever.
+     */
+    static IllegalStateException authenticationFailed(ClusterConfig cluster, AuthenticationException e) {
+        ClientProperties client = cluster.client();
+        String protocol = client.describe("security.protocol");
+        String mechanism = client.describe("sasl.mechanism");
+        return new IllegalStateException("the Kafka broker at " + cluster.bootstrapServers() + " refused this client's authentication"
+                + " (security.protocol=" + (protocol == null ? "PLAINTEXT" : protocol)
+                + (mechanism == null ? (protocol != null && protocol.startsWith("SASL") ? ", sasl.mechanism=GSSAPI (the default)" : "")
+                : ", sasl.mechanism=" + mechanism)
+                + ", from " + client.origin() + "): " + e.getMessage()
+                + ". Check the user name and password in sasl.jaas.config (or the SSL key store) and that the broker's listener"
+                + " at that address expects this protocol and mechanism; retrying cannot help", e);
     }
 }

@@ -1,6 +1,7 @@
 package dev.gopo.ranker;
 
 import dev.gopo.platform.Durations;
+import dev.gopo.platform.ClientProperties;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.ranker.advantage.RewardTransform;
 import dev.gopo.schemas.topic.Estimator;
@@ -175,6 +176,12 @@ public record RankerConfig(
                         : "use the ranker's own option for it (see --help)"));
             }
         }
+        for (String key : cluster.client().kafka().keySet()) {
+            if (OWNED_KEYS.contains(key)) {
+                throw new IllegalArgumentException(cluster.client().origin() + " sets " + key + ", which the ranker owns: "
+                        + "use the ranker's own option for it (see --help)");
+            }
+        }
     }
 
     private static void requirePositive(Duration d, String option, String example) {
@@ -182,6 +189,18 @@ public record RankerConfig(
             throw new IllegalArgumentException(option + " must be a positive duration, got " + (d == null ? "nothing" : Durations.format(d))
                     + "; e.g. " + option + " " + example);
         }
+    }
+
+    /** The record's fields, with secret values of {@code --streams-property} (e.g. sasl.jaas.config) hidden. */
+    @Override
+    public String toString() {
+        return "RankerConfig[cluster=" + cluster + ", estimators=" + estimators + ", rewardSource=" + rewardSource
+                + ", rewardPreference=" + rewardPreference + ", groupTimeout=" + groupTimeout + ", minScoredForPartial=" + minScoredForPartial
+                + ", emittedRetention=" + emittedRetention + ", maxGroupSize=" + maxGroupSize + ", grpoEps=" + grpoEps
+                + ", applicationId=" + applicationId + ", stateDir=" + stateDir + ", streamThreads=" + streamThreads
+                + ", replicationFactor=" + replicationFactor + ", topicPartitions=" + topicPartitions + ", commitInterval=" + commitInterval
+                + ", logInterval=" + logInterval + ", streamsOverrides=" + ClientProperties.redacted(streamsOverrides)
+                + ", rewardTransform=" + rewardTransform.label() + "]";
     }
 
     public TopicNames topicNames() {

@@ -34,7 +34,7 @@ final class RankerTopics {
         if (config.rewardSource().readsRewardsTopic()) {
             requireCopartitioned(cluster, config.topicNames().completions(), config.topicNames().rewards());
         }
-        SchemaRegistryClient registry = new SchemaRegistryClient(cluster.registryUrl());
+        SchemaRegistryClient registry = cluster.registryClient();
         config.estimators().forEach(e -> registry.register(WireFormat.valueSubject(config.advantagesTopic(e)), AdvantageGroup.getClassSchema()));
         registry.register(WireFormat.valueSubject(config.topicNames().deadLetters()), DeadLetter.getClassSchema());
     }

@@ -1,7 +1,6 @@
 package dev.gopo.ranker;
 
 import dev.gopo.ranker.topology.RankerTopology;
-import dev.gopo.schemas.registry.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -34,9 +33,13 @@ public final class RankerWorker implements AutoCloseable {
         this.streams = streams;
     }
 
-    /** Kafka Streams settings: everything the config says, with exactly_once_v2 always. */
+    /**
+     * Kafka Streams settings: the client-config file's properties, then {@code --streams-property} over them, then
+     * the ranker's own options, with exactly_once_v2 always.
+     */
     public static Properties streamsProperties(RankerConfig config) {
         Properties props = new Properties();
+        props.putAll(config.cluster().client().kafka());
         props.putAll(config.streamsOverrides());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.cluster().bootstrapServers());
@@ -50,7 +53,7 @@ public final class RankerWorker implements AutoCloseable {
 
     /** Builds the topology and starts it; returns at once (see {@link #awaitRunning}). */
     public static RankerWorker start(RankerConfig config) {
-        Topology topology = RankerTopology.build(config, new SchemaRegistryClient(config.cluster().registryUrl()));
+        Topology topology = RankerTopology.build(config, config.cluster().registryClient());
         KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
         RankerWorker worker = new RankerWorker(streams);
         streams.setUncaughtExceptionHandler(e -> {

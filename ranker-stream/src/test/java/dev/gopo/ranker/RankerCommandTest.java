@@ -43,6 +43,36 @@ class RankerCommandTest {
     }
 
     @Test
+    void theClientConfigFileReachesKafkaStreamsUnderTheFlags(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path file = java.nio.file.Files.writeString(tmp.resolve("client.properties"), String.join("\n",
+                "security.protocol=SASL_SSL", "sasl.mechanism=SCRAM-SHA-512",
+                "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"pw-secret\";",
+                "request.timeout.ms=40000"));
+        RankerCommand command = new RankerCommand();
+        new CommandLine(command).parseArgs("-b", "broker:9092", "-r", "http://registry:8081", "--client-config", file.toString(),
+                "--streams-property", "request.timeout.ms=50000", "--state-dir", "/tmp/rs");
+        RankerConfig c = command.toConfig();
+        java.util.Properties props = RankerWorker.streamsProperties(c);
+        assertThat(props).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("request.timeout.ms", "50000").containsEntry("processing.guarantee", "exactly_once_v2")
+                .containsEntry("bootstrap.servers", "broker:9092");
+        assertThat(c.toString()).doesNotContain("pw-secret");
+
+        Path owned = java.nio.file.Files.writeString(tmp.resolve("owned.properties"), "state.dir=/elsewhere\n");
+        RankerCommand bad = new RankerCommand();
+        new CommandLine(bad).parseArgs("--client-config", owned.toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(bad::toConfig)
+                .hasMessageContaining("--client-config " + owned + " sets state.dir, which the ranker owns");
+    }
+
+    @Test
+    void secretStreamsPropertiesAreHiddenInToString() {
+        RankerCommand command = new RankerCommand();
+        new CommandLine(command).parseArgs("--streams-property", "sasl.jaas.config=x required password=\"pw-secret\";");
+        assertThat(command.toConfig().toString()).contains("sasl.jaas.config=[hidden]").doesNotContain("pw-secret");
+    }
+
+    @Test
     void aBadRewardTransformIsAClearStartUpError() {
         RankerCommand command = new RankerCommand();
         new CommandLine(command).parseArgs("-b", "localhost:9092", "-r", "http://localhost:8081", "--reward-transform", "log");

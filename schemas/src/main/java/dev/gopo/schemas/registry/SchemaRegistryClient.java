@@ -38,6 +38,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<String, Boolean> compatibilityInitialised = new ConcurrentHashMap<>();
     private final CompatibilityLevel defaultCompatibility;
+    private final RegistryClientSettings settings;
 
     /**
      * @param baseUrl registry base URL, e.g. {@code http://localhost:8081} for Confluent or
@@ -46,19 +47,36 @@ public final class SchemaRegistryClient implements SchemaRegistry {
      *     if the subject has no level of its own yet
      */
     public SchemaRegistryClient(String baseUrl, CompatibilityLevel defaultCompatibility, Duration timeout) {
+        this(baseUrl, defaultCompatibility, timeout, RegistryClientSettings.NONE);
+    }
+
+    /**
+     * A client that authenticates (HTTP basic) and sets up TLS as {@code settings} say. User info in
+     * {@code baseUrl} is stripped from it, so log lines and error messages never show it; to use it as
+     * credentials, read {@code settings} from the same URL.
+     */
+    public SchemaRegistryClient(String baseUrl, CompatibilityLevel defaultCompatibility, Duration timeout, RegistryClientSettings settings) {
         Objects.requireNonNull(baseUrl, "baseUrl");
+        this.settings = Objects.requireNonNull(settings, "settings");
         URI uri = URI.create(baseUrl);
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
             throw new IllegalArgumentException("schema registry URL must start with http:// or https://, got '" + baseUrl + "'");
         }
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        String shown = RegistryClientSettings.withoutUserInfo(baseUrl);
+        this.baseUrl = shown.endsWith("/") ? shown.substring(0, shown.length() - 1) : shown;
         this.defaultCompatibility = Objects.requireNonNull(defaultCompatibility, "defaultCompatibility");
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(timeout);
+        settings.sslContext().ifPresent(http::sslContext);
+        this.http = http.build();
     }
 
     public SchemaRegistryClient(String baseUrl) {
         this(baseUrl, CompatibilityLevel.BACKWARD, Duration.ofSeconds(10));
+    }
+
+    public SchemaRegistryClient(String baseUrl, RegistryClientSettings settings) {
+        this(baseUrl, CompatibilityLevel.BACKWARD, Duration.ofSeconds(10), settings);
     }
 
     @Override
@@ -185,6 +203,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         URI uri = URI.create(baseUrl + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");
+        settings.authorization().ifPresent(value -> request.header("Authorization", value));
         if (body != null) {
             request.header("Content-Type", CONTENT_TYPE)
                     .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
@@ -203,6 +222,13 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         }
         JsonNode json = parse(response.body());
         int status = response.statusCode();
+        if (status == 401 || status == 403) {
+            // Not transient: retrying with the same credentials cannot succeed, so say what to fix instead.
+            throw new SchemaRegistryException("schema registry at " + baseUrl + " refused to " + what + ": HTTP " + status
+                    + (status == 401 ? " Unauthorized" : " Forbidden") + " with credentials from " + settings.authSource()
+                    + (status == 401 ? "; check basic.auth.credentials.source and basic.auth.user.info (user:password)"
+                    : "; the user lacks permission for this request"), status, json.path("error_code").asInt(-1), null);
+        }
         if (status / 100 != 2) {
             int code = json.path("error_code").asInt(-1);
             String reason = json.path("message").asText(response.body());

@@ -33,4 +33,9 @@ public class SchemaRegistryException extends RuntimeException {
     public boolean isUnreachable() {
         return httpStatus == -1;
     }
+
+    /** True when the registry refused the credentials (401) or the user's rights (403): retrying cannot help. */
+    public boolean isAuthenticationFailure() {
+        return httpStatus == 401 || httpStatus == 403;
+    }
 }
