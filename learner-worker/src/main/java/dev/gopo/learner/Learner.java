@@ -222,6 +222,11 @@ public final class Learner implements PollingWorker {
             publisher.deadLetter(record, refusal.get().reason(), refusal.get().detail());
             return;
         }
+        Optional<String> misfit = ModelFit.check(group, trainer.policy().config().vocabSize(), trainer.policy().config().maxSeqLen());
+        if (misfit.isPresent()) {
+            publisher.deadLetter(record, DeadLetterReason.MODEL_MISMATCH, misfit.get());
+            return;
+        }
         List<TrainingSequence> check;
         try {
             check = StepAssembler.sequences(List.of(group));
