@@ -8,8 +8,7 @@ import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.platform.KafkaClients;
 import dev.gopo.platform.RecordPublisher;
 import dev.gopo.policy.PolicyModel;
-import dev.gopo.schemas.serde.RecordDecodeException;
-import dev.gopo.schemas.serde.RecordDecoder;
+import dev.gopo.platform.DeadLetteringDecoder;
 import dev.gopo.schemas.topic.Topics;
 import dev.gopo.tasks.TaskRegistry;
 import dev.gopo.tasks.reward.RewardModels;
@@ -22,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,7 +119,9 @@ public final class Evaluator implements PollingWorker {
         KafkaClients.ensureTopics(cluster, List.of(topics.names().policyVersions(), topics.names().evalResults()), 1);
         KafkaClients.ensureTopics(cluster, List.of(topics.names().deadLetters()), 4);
         recallDone();
-        RecordDecoder<PolicyVersion> decoder = new RecordDecoder<>(topics.policyVersions().valueSerde().deserializer());
+        // Decode-or-dead-letter like every worker; an unreachable registry is waited for, never dead-lettered.
+        DeadLetteringDecoder<PolicyVersion> decoder = new DeadLetteringDecoder<>(topics.policyVersions().valueSerde().deserializer(),
+                publisher, cluster.registryTimeout()).stopWaitingWhen(stop::get);
         Map<String, Object> props = KafkaClients.consumer(cluster, "unused", config.evaluatorId());
         // Assigned and read from the beginning at every start; what was done is known from results, not offsets.
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -176,14 +178,12 @@ public final class Evaluator implements PollingWorker {
                 topics.names().evalResults(), backfilled > 0 ? "; appended " + backfilled + " missing rows to the CSV" : "");
     }
 
-    private void process(ConsumerRecord<String, byte[]> record, RecordDecoder<PolicyVersion> decoder) throws IOException {
-        PolicyVersion announced;
-        try {
-            announced = decoder.decode(record);
-        } catch (RecordDecodeException e) {
-            publisher.deadLetter(record, DeadLetterReason.UNDECODABLE, e.getMessage());
+    private void process(ConsumerRecord<String, byte[]> record, DeadLetteringDecoder<PolicyVersion> decoder) throws IOException {
+        Optional<PolicyVersion> decoded = decoder.decode(record);
+        if (decoded.isEmpty()) {
             return;
         }
+        PolicyVersion announced = decoded.get();
         long version = announced.getVersion();
         if (!config.selects(version)) {
             log.debug("policy version {} skipped (--every {})", version, config.every());

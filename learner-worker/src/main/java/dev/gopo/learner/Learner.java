@@ -113,7 +113,7 @@ public final class Learner implements PollingWorker {
         }
         stepPosition.putAll(checkpointOffsets);
         this.publisher = new RecordPublisher(cluster, topics, "learner", config.learnerId());
-        this.decoder = new DeadLetteringDecoder<>(input.valueSerde().deserializer(), publisher);
+        this.decoder = new DeadLetteringDecoder<>(input.valueSerde().deserializer(), publisher, cluster.registryTimeout());
         this.announcer = new PolicyAnnouncer(config.policiesDir(), publisher, topics, config.estimator().name());
     }
 
@@ -151,6 +151,7 @@ public final class Learner implements PollingWorker {
 
     /** Runs until {@code stop} is set, {@code maxSteps} is reached or the idle timeout passes; then checkpoints. */
     public void run(AtomicBoolean stop) throws IOException {
+        decoder.stopWaitingWhen(stop::get);
         KafkaClients.ensureTopics(cluster, List.of(input.name(), topics.names().metrics(), topics.names().deadLetters()), 4);
         // One partition: readers see versions in the order they were announced.
         KafkaClients.ensureTopics(cluster, List.of(topics.names().policyVersions()), 1);
