@@ -242,6 +242,12 @@ public final class Generator implements PollingWorker {
                     + "' (inline rewards); run 'gopo prepare' for it or use --reward-mode EXTERNAL");
             return;
         }
+        if (prompt.getText() == null || prompt.getText().isBlank()) {
+            // Encoding gives just BOS SEP, which the sampler would happily continue: a group about nothing.
+            publisher.deadLetter(record, DeadLetterReason.INVALID_PROMPT, "prompt " + prompt.getPromptId()
+                    + " is empty (no text to sample a completion for); write the prompt text in the 'text' field");
+            return;
+        }
         PolicyModel model = policy.model();
         int[] promptTokens;
         try {
