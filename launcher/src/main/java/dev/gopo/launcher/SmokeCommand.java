@@ -40,7 +40,7 @@ final class SmokeCommand implements Callable<Integer> {
     static boolean run(ClusterConfig base, int n) {
         KafkaClients.requireBroker(base);
         String run = "smoke-" + UUID.randomUUID().toString().substring(0, 8);
-        ClusterConfig config = new ClusterConfig(base.bootstrapServers(), base.registryUrl(), new TopicNames(base.topicNames().prefix() + run + "."));
+        ClusterConfig config = new ClusterConfig(base.bootstrapServers(), base.registryUrl(), new TopicNames(base.topicNames().prefix() + run + "."), base.registryTimeout(), base.brokerTimeout());
         Topic<String, Prompt> topic = config.topics().prompts();
         KafkaClients.ensureTopics(config, List.of(topic.name()), 1);
         List<Prompt> sent = new ArrayList<>();

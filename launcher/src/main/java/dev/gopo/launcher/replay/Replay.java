@@ -157,8 +157,8 @@ public final class Replay {
      * @throws WorkerGroup.WorkerFailedException when the learner or the evaluator fails
      */
     public static Result run(Settings settings, ClusterConfig cluster, PrintWriter out) throws IOException, InterruptedException {
-        ClusterConfig source = new ClusterConfig(cluster.bootstrapServers(), cluster.registryUrl(), new TopicNames(settings.sourcePrefix()));
-        ClusterConfig target = new ClusterConfig(cluster.bootstrapServers(), cluster.registryUrl(), new TopicNames(settings.targetPrefix()));
+        ClusterConfig source = new ClusterConfig(cluster.bootstrapServers(), cluster.registryUrl(), new TopicNames(settings.sourcePrefix()), cluster.registryTimeout(), cluster.brokerTimeout());
+        ClusterConfig target = new ClusterConfig(cluster.bootstrapServers(), cluster.registryUrl(), new TopicNames(settings.targetPrefix()), cluster.registryTimeout(), cluster.brokerTimeout());
         Path learnerDir = settings.workDir().resolve("learner");
         if (Files.isDirectory(learnerDir.resolve("checkpoints")) && !isEmpty(learnerDir.resolve("checkpoints"))) {
             throw new IllegalArgumentException("the replay work dir " + settings.workDir() + " already holds learner checkpoints: a "

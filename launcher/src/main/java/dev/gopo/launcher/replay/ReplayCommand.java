@@ -107,8 +107,8 @@ public final class ReplayCommand implements Callable<Integer> {
         Replay.Settings checked = settings(Path.of("."), Map.of("check", Path.of(".")));
         ClusterConfig base = cluster.toConfig();
         KafkaClients.requireBroker(base);
-        ClusterConfig source = new ClusterConfig(base.bootstrapServers(), base.registryUrl(), new TopicNames(checked.sourcePrefix()));
-        ClusterConfig target = new ClusterConfig(base.bootstrapServers(), base.registryUrl(), new TopicNames(checked.targetPrefix()));
+        ClusterConfig source = new ClusterConfig(base.bootstrapServers(), base.registryUrl(), new TopicNames(checked.sourcePrefix()), base.registryTimeout(), base.brokerTimeout());
+        ClusterConfig target = new ClusterConfig(base.bootstrapServers(), base.registryUrl(), new TopicNames(checked.targetPrefix()), base.registryTimeout(), base.brokerTimeout());
         long recorded = new ReplaySource(source, target).requireRecorded();
         out.printf("replay: %d records on %s%n", recorded, source.topicNames().completions());
         PrepareSettings prepare = PrepareSettings.defaults().withModelSize(modelSize).withSteps(sftSteps, rmSteps).withSeed(seed);
