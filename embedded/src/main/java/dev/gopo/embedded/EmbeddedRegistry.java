@@ -22,20 +22,51 @@ import org.slf4j.LoggerFactory;
  * <p>Ready when {@code GET /apis/ccompat/v7/subjects} answers 200 (polled, no fixed sleep).
  * The child's output goes to {@code registry.log} in the working directory. {@link #close()}
  * stops it and waits; a JVM shutdown hook also stops it if the parent dies without closing.
+ *
+ * <p>Storage is in memory by default. With {@code persistent}, schemas go to an H2 database file under the working
+ * directory ({@code REGISTRY_DATASOURCE_URL=jdbc:h2:file:...}), so a registry restarted on kept data serves the
+ * same ids the kept records carry; an in-memory registry would answer 404 for them and every worker would
+ * dead-letter them as undecodable.
+ *
+ * <p>The child is watched ({@link Process#onExit()}): {@link #onUnexpectedExit} callbacks run when it exits without
+ * {@link #close()} having been called.
  */
 public final class EmbeddedRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRegistry.class);
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
+    /** Where a persistent registry keeps its database, under its working directory. */
+    public static final String DB_DIR = "db";
 
     private final Process process;
     private final int port;
+    private final Path logFile;
     private final Thread shutdownHook;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private EmbeddedRegistry(Process process, int port) {
+    private EmbeddedRegistry(Process process, int port, Path logFile) {
         this.process = process;
         this.port = port;
+        this.logFile = logFile;
         this.shutdownHook = new Thread(process::destroy, "registry-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Runs {@code then} with a message saying what happened (pid, port, exit code, where its log is) when the child
+     * exits although nobody closed this registry: killed, out of memory, crashed.
+     */
+    public void onUnexpectedExit(java.util.function.Consumer<String> then) {
+        process.onExit().thenAccept(p -> {
+            if (!closing.get()) {
+                then.accept("schema registry (pid " + p.pid() + ", " + url() + ") exited unexpectedly with code " + p.exitValue()
+                        + "; see " + logFile);
+            }
+        });
+    }
+
+    /** The registry child's process id. */
+    public long pid() {
+        return process.pid();
     }
 
     /** Starts the registry on a free loopback port and waits until its REST API answers. */
@@ -44,6 +75,17 @@ public final class EmbeddedRegistry implements AutoCloseable {
     }
 
     public static EmbeddedRegistry start(Path workDir, int port, Duration readyTimeout) throws IOException, InterruptedException {
+        return start(workDir, port, readyTimeout, false);
+    }
+
+    /**
+     * @param port       the loopback port, or 0 for a free one
+     * @param persistent keep schemas in a database file under {@code workDir} instead of in memory
+     */
+    public static EmbeddedRegistry start(Path workDir, int port, Duration readyTimeout, boolean persistent) throws IOException, InterruptedException {
+        if (port == 0) {
+            port = freePort();
+        }
         Path jar = RegistryHome.runnerJar();
         Files.createDirectories(workDir);
         Path logFile = workDir.resolve("registry.log");
@@ -54,12 +96,18 @@ public final class EmbeddedRegistry implements AutoCloseable {
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.http.host=127.0.0.1");
         cmd.add("-Dquarkus.log.level=WARN");
+
         cmd.add("-jar");
         cmd.add(jar.toString());
         long t0 = System.nanoTime();
-        Process process = new ProcessBuilder(cmd).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-        EmbeddedRegistry registry = new EmbeddedRegistry(process, port);
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(logFile.toFile());
+        if (persistent) {
+            // Apicurio's prod profile reads its datasource URL from this variable (default jdbc:h2:mem:registry_db);
+            // (a -Dquarkus.datasource.jdbc.url system property did not take effect: the ids were gone after a restart).
+            builder.environment().put("REGISTRY_DATASOURCE_URL", "jdbc:h2:file:" + workDir.toAbsolutePath().resolve(DB_DIR).resolve("registry"));
+        }
+        Process process = builder.start();
+        EmbeddedRegistry registry = new EmbeddedRegistry(process, port, logFile);
         try {
             registry.awaitReady(readyTimeout, logFile);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -106,6 +154,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        closing.set(true);
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             log.warn("schema registry did not stop within 20 s; killing it");

@@ -58,7 +58,6 @@ public final class Evaluator implements PollingWorker {
     private final RewardModels rewardModels;
     private final List<TaskEvaluator> evaluators = new ArrayList<>();
     private final RecordPublisher publisher;
-    private final DeadLetteringDecoder<PolicyVersion> decoder;
     private final Set<String> done = new HashSet<>();
     // Read by other threads (e.g. 'gopo run' waits for the evaluator to catch up), written only by the loop.
     private final AtomicLong evaluatedVersions = new AtomicLong();
@@ -90,7 +89,6 @@ public final class Evaluator implements PollingWorker {
                 }
             }
             this.publisher = new RecordPublisher(cluster, topics, WORKER, config.evaluatorId());
-            this.decoder = new DeadLetteringDecoder<>(topics.policyVersions().valueSerde().deserializer(), publisher);
         } catch (IOException | RuntimeException e) {
             rewardModels.close();
             throw e;
@@ -121,6 +119,9 @@ public final class Evaluator implements PollingWorker {
         KafkaClients.ensureTopics(cluster, List.of(topics.names().policyVersions(), topics.names().evalResults()), 1);
         KafkaClients.ensureTopics(cluster, List.of(topics.names().deadLetters()), 4);
         recallDone();
+        // Decode-or-dead-letter like every worker; an unreachable registry is waited for, never dead-lettered.
+        DeadLetteringDecoder<PolicyVersion> decoder = new DeadLetteringDecoder<>(topics.policyVersions().valueSerde().deserializer(),
+                publisher, cluster.registryTimeout()).stopWaitingWhen(stop::get);
         Map<String, Object> props = KafkaClients.consumer(cluster, "unused", config.evaluatorId());
         // Assigned and read from the beginning at every start; what was done is known from results, not offsets.
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -146,7 +147,7 @@ public final class Evaluator implements PollingWorker {
                     if (stop.get() || maxVersionsReached()) {
                         break;
                     }
-                    process(record);
+                    process(record, decoder);
                     handledAnnouncements.incrementAndGet();
                 }
                 lastRecordNanos = System.nanoTime();
@@ -177,7 +178,7 @@ public final class Evaluator implements PollingWorker {
                 topics.names().evalResults(), backfilled > 0 ? "; appended " + backfilled + " missing rows to the CSV" : "");
     }
 
-    private void process(ConsumerRecord<String, byte[]> record) throws IOException {
+    private void process(ConsumerRecord<String, byte[]> record, DeadLetteringDecoder<PolicyVersion> decoder) throws IOException {
         Optional<PolicyVersion> decoded = decoder.decode(record);
         if (decoded.isEmpty()) {
             return;

@@ -87,8 +87,8 @@ public final class Generator implements PollingWorker {
             throw e;
         }
         this.rewards = loaded;
-        this.promptDecoder = new DeadLetteringDecoder<>(topics.prompts().valueSerde().deserializer(), publisher);
-        this.versionDecoder = new DeadLetteringDecoder<>(topics.policyVersions().valueSerde().deserializer(), publisher);
+        this.promptDecoder = new DeadLetteringDecoder<>(topics.prompts().valueSerde().deserializer(), publisher, cluster.registryTimeout());
+        this.versionDecoder = new DeadLetteringDecoder<>(topics.policyVersions().valueSerde().deserializer(), publisher, cluster.registryTimeout());
     }
 
     public long policyVersion() {
@@ -114,6 +114,8 @@ public final class Generator implements PollingWorker {
 
     /** Runs until {@code stop}, {@code maxPrompts} or the idle timeout. */
     public void run(AtomicBoolean stop) {
+        promptDecoder.stopWaitingWhen(stop::get);
+        versionDecoder.stopWaitingWhen(stop::get);
         KafkaClients.ensureTopics(cluster, List.of(topics.names().prompts(), topics.names().completions(), topics.names().deadLetters()), 4);
         KafkaClients.ensureTopics(cluster, List.of(topics.names().policyVersions()), 1);
         try (KafkaConsumer<String, byte[]> promptConsumer = new KafkaConsumer<>(
@@ -238,6 +240,12 @@ public final class Generator implements PollingWorker {
         if (rewards != null && !rewards.covers(prompt.getTask())) {
             publisher.deadLetter(record, DeadLetterReason.UNKNOWN_TASK, "no reward model loaded for task '" + prompt.getTask()
                     + "' (inline rewards); run 'gopo prepare' for it or use --reward-mode EXTERNAL");
+            return;
+        }
+        if (prompt.getText() == null || prompt.getText().isBlank()) {
+            // Encoding gives just BOS SEP, which the sampler would happily continue: a group about nothing.
+            publisher.deadLetter(record, DeadLetterReason.INVALID_PROMPT, "prompt " + prompt.getPromptId()
+                    + " is empty (no text to sample a completion for); write the prompt text in the 'text' field");
             return;
         }
         PolicyModel model = policy.model();

@@ -112,7 +112,10 @@ class GeneratorIT {
         List<Prompt> bad = List.of(
                 Prompt.newBuilder(good.get(0)).setPromptId("long").setText("x".repeat(200)).build(),
                 Prompt.newBuilder(good.get(0)).setPromptId("unknown").setTask("poetry").build(),
-                Prompt.newBuilder(good.get(0)).setPromptId("nonascii").setText("caf\u00e9").build());
+                Prompt.newBuilder(good.get(0)).setPromptId("nonascii").setText("caf\u00e9").build(),
+                // issue 10 (minor): empty and blank prompts used to be sampled
+                Prompt.newBuilder(good.get(0)).setPromptId("empty").setText("").build(),
+                Prompt.newBuilder(good.get(0)).setPromptId("blank").setText("   ").build());
         produce(c, bad);
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(infra.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
             raw.send(new ProducerRecord<>(c.topicNames().prompts(), "junk", new byte[] {0, 0, 0})).get();
@@ -140,9 +143,12 @@ class GeneratorIT {
                 assertThat(comp.getPromptTokenIds().get(0)).isEqualTo(Tokenizer.BOS);
             });
         });
-        List<DeadLetter> dead = read(c.topicNames().deadLetters(), c.topics().deadLetters().valueSerde().deserializer(), 4);
-        assertThat(dead).extracting(DeadLetter::getReason)
-                .containsExactlyInAnyOrder("PROMPT_TOO_LONG", "UNKNOWN_TASK", "INVALID_PROMPT", "UNDECODABLE");
+        List<DeadLetter> dead = read(c.topicNames().deadLetters(), c.topics().deadLetters().valueSerde().deserializer(), 6);
+        assertThat(dead).extracting(d -> d.getKey() + ":" + d.getReason())
+                .containsExactlyInAnyOrder("long:PROMPT_TOO_LONG", "unknown:UNKNOWN_TASK", "nonascii:INVALID_PROMPT", "junk:UNDECODABLE",
+                        "empty:INVALID_PROMPT", "blank:INVALID_PROMPT");
+        assertThat(dead).filteredOn(d -> d.getKey().equals("empty")).singleElement()
+                .satisfies(d -> assertThat(d.getDetail()).contains("prompt empty is empty"));
         assertThat(dead).filteredOn(d -> d.getReason().equals("PROMPT_TOO_LONG")).singleElement()
                 .satisfies(d -> assertThat(d.getDetail()).contains("exceeds"));
     }

@@ -113,7 +113,7 @@ public final class Learner implements PollingWorker {
         }
         stepPosition.putAll(checkpointOffsets);
         this.publisher = new RecordPublisher(cluster, topics, "learner", config.learnerId());
-        this.decoder = new DeadLetteringDecoder<>(input.valueSerde().deserializer(), publisher);
+        this.decoder = new DeadLetteringDecoder<>(input.valueSerde().deserializer(), publisher, cluster.registryTimeout());
         this.announcer = new PolicyAnnouncer(config.policiesDir(), publisher, topics, config.estimator().name());
     }
 
@@ -151,6 +151,7 @@ public final class Learner implements PollingWorker {
 
     /** Runs until {@code stop} is set, {@code maxSteps} is reached or the idle timeout passes; then checkpoints. */
     public void run(AtomicBoolean stop) throws IOException {
+        decoder.stopWaitingWhen(stop::get);
         KafkaClients.ensureTopics(cluster, List.of(input.name(), topics.names().metrics(), topics.names().deadLetters()), 4);
         // One partition: readers see versions in the order they were announced.
         KafkaClients.ensureTopics(cluster, List.of(topics.names().policyVersions()), 1);
@@ -220,6 +221,11 @@ public final class Learner implements PollingWorker {
                 default -> throw new IllegalStateException("unexpected admission refusal " + refusal.get().reason());
             }
             publisher.deadLetter(record, refusal.get().reason(), refusal.get().detail());
+            return;
+        }
+        Optional<String> misfit = ModelFit.check(group, trainer.policy().config().vocabSize(), trainer.policy().config().maxSeqLen());
+        if (misfit.isPresent()) {
+            publisher.deadLetter(record, DeadLetterReason.MODEL_MISMATCH, misfit.get());
             return;
         }
         List<TrainingSequence> check;

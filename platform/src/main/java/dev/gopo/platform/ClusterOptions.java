@@ -5,6 +5,7 @@ import dev.gopo.schemas.registry.SchemaRegistryClient;
 import dev.gopo.schemas.topic.TopicNames;
 import dev.gopo.schemas.topic.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import picocli.CommandLine.Option;
 
@@ -60,6 +61,26 @@ public final class ClusterOptions {
                     + "the same keys of --client-config (env GOPO_REGISTRY_CONFIG).")
     public Path registryConfig;
 
+    /**
+     * Default of {@code --registry-timeout}: below the consumers' default {@code max.poll.interval.ms} (5 min), so a
+     * worker in a consumer group gives up before the group drops it.
+     */
+    public static final Duration DEFAULT_REGISTRY_TIMEOUT = Duration.ofMinutes(4);
+
+    /** Default of {@code --broker-timeout}. */
+    public static final Duration DEFAULT_BROKER_TIMEOUT = Duration.ofMinutes(5);
+
+    @Option(names = "--registry-timeout", paramLabel = "DURATION", defaultValue = "4m",
+            description = "How long a worker waits for an unreachable schema registry (to fetch a writer schema it has not "
+                    + "cached) before it stops without committing past the record; records are never dead-lettered for it. "
+                    + "0 = wait forever. Default: ${DEFAULT-VALUE}")
+    public Duration registryTimeout = DEFAULT_REGISTRY_TIMEOUT;
+
+    @Option(names = "--broker-timeout", paramLabel = "DURATION", defaultValue = "5m",
+            description = "How long a running worker tolerates an unreachable Kafka broker (said once, with the time it "
+                    + "went away) before it stops with an error. 0 = wait forever. Default: ${DEFAULT-VALUE}")
+    public Duration brokerTimeout = DEFAULT_BROKER_TIMEOUT;
+
     public ClusterOptions() {
     }
 
@@ -74,7 +95,7 @@ public final class ClusterOptions {
         ClientProperties client = ClientProperties.load(clientConfig, registryConfig);
         String bootstrap = firstSet(bootstrapServers, client.bootstrapServers().orElse(null), DEFAULT_BOOTSTRAP);
         String registry = firstSet(registryUrl, client.registryUrl().orElse(null), DEFAULT_REGISTRY);
-        return new ClusterConfig(bootstrap, registry, new TopicNames(topicPrefix), client, null);
+        return new ClusterConfig(bootstrap, registry, new TopicNames(topicPrefix), client, null, registryTimeout, brokerTimeout);
     }
 
     private static String firstSet(String flagOrEnv, String file, String fallback) {
@@ -87,10 +108,18 @@ public final class ClusterOptions {
      * @param registryUrl the registry URL without user info (credentials in it move to {@code registry})
      * @param client      properties every Kafka client of the worker gets ({@link KafkaClients} applies them)
      * @param registry    the registry client's auth and TLS; null reads them from {@code client} and the URL
+     * @param registryTimeout how long to wait for an unreachable registry before stopping; zero = forever
+     * @param brokerTimeout   how long a running worker tolerates an unreachable broker before stopping; zero = forever
      */
     public record ClusterConfig(String bootstrapServers, String registryUrl, TopicNames topicNames, ClientProperties client,
-                                RegistryClientSettings registry) {
+                                RegistryClientSettings registry, Duration registryTimeout, Duration brokerTimeout) {
         public ClusterConfig {
+            if (registryTimeout == null || registryTimeout.isNegative()) {
+                throw new IllegalArgumentException("--registry-timeout must be zero (wait forever) or positive, e.g. 4m");
+            }
+            if (brokerTimeout == null || brokerTimeout.isNegative()) {
+                throw new IllegalArgumentException("--broker-timeout must be zero (wait forever) or positive, e.g. 5m");
+            }
             if (bootstrapServers == null || bootstrapServers.isBlank() || !bootstrapServers.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*")) {
                 throw new IllegalArgumentException("--bootstrap-servers '" + bootstrapServers
                         + "' is not a comma-separated list of host:port, e.g. localhost:9092");
@@ -107,14 +136,19 @@ public final class ClusterOptions {
             registryUrl = RegistryClientSettings.withoutUserInfo(registryUrl);
         }
 
-        /** Plaintext clients with the built-in settings. */
+        /** Plaintext clients with the built-in settings and the default timeouts. */
         public ClusterConfig(String bootstrapServers, String registryUrl, TopicNames topicNames) {
-            this(bootstrapServers, registryUrl, topicNames, ClientProperties.NONE, null);
+            this(bootstrapServers, registryUrl, topicNames, ClientProperties.NONE, null, DEFAULT_REGISTRY_TIMEOUT, DEFAULT_BROKER_TIMEOUT);
         }
 
-        /** The same cluster and client settings under another topic prefix. */
+        /** The same cluster, client settings and timeouts under another topic prefix. */
         public ClusterConfig withTopicNames(TopicNames names) {
-            return new ClusterConfig(bootstrapServers, registryUrl, names, client, registry);
+            return new ClusterConfig(bootstrapServers, registryUrl, names, client, registry, registryTimeout, brokerTimeout);
+        }
+
+        /** The same cluster and client settings with other registry and broker timeouts. */
+        public ClusterConfig withTimeouts(Duration registryTimeout, Duration brokerTimeout) {
+            return new ClusterConfig(bootstrapServers, registryUrl, topicNames, client, registry, registryTimeout, brokerTimeout);
         }
 
         /** A registry client with this cluster's auth and TLS settings. */

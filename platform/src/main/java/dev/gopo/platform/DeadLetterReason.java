@@ -12,6 +12,13 @@ public enum DeadLetterReason {
     GROUP_SIZE_MISMATCH,
     /** A record whose fields contradict each other (e.g. key differs from groupId, token and log-prob counts differ). */
     INCONSISTENT_RECORD,
+    /**
+     * A completion whose token ids do not fit the consuming worker's model: an id outside its vocabulary
+     * {@code [0, vocabSize)}, or prompt + completion longer than its context. Written by another model or a bad
+     * producer; training on it would fail every time it is read (a poison pill), so it is set aside instead. Checked
+     * by the first worker that knows the vocabulary (the reward producer) and always by the learner.
+     */
+    MODEL_MISMATCH,
     /** A group that did not complete within the timeout and had too few scored completions to emit. */
     GROUP_TIMEOUT,
     /** A prompt that does not fit the model's context. */

@@ -27,6 +27,13 @@ public final class KafkaClients {
     }
 
     /** Idempotent producer, acks=all. */
+    /**
+     * Longest pause between reconnect attempts to a broker that is away (Kafka's default is 1 s). Each failed attempt
+     * logs a {@code NetworkClient} warning, so with the default a worker's clients log a few hundred lines a minute
+     * and say nothing useful; {@link BrokerWatch} says it once instead. Costs at most this much delay in reconnecting.
+     */
+    public static final int RECONNECT_BACKOFF_MAX_MS = 10_000;
+
     public static Map<String, Object> producer(ClusterConfig cluster, String clientId) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
@@ -35,6 +42,7 @@ public final class KafkaClients {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, RECONNECT_BACKOFF_MAX_MS);
         props.putAll(cluster.client().kafka());
         return props;
     }
@@ -48,6 +56,7 @@ public final class KafkaClients {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, RECONNECT_BACKOFF_MAX_MS);
         props.putAll(cluster.client().kafka());
         return props;
     }

@@ -10,6 +10,8 @@ import picocli.CommandLine;
  * How every {@link PollingWorker} command runs: check that the broker answers (a clear error
  * instead of endless client retries), open the worker, run it until Ctrl-C or its own limits,
  * close it, all through {@link Shutdown#runUntilStopped} so a signal never cuts a write short.
+ * While it runs, a {@link BrokerWatch} says once when the broker goes away and stops the worker
+ * after {@code --broker-timeout}.
  */
 public final class WorkerProcess {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
@@ -28,13 +30,19 @@ public final class WorkerProcess {
      *
      * @param what    the worker's name in log lines and the shutdown hook's thread name
      * @return the process exit code, 0 (failures are thrown)
-     * @throws IllegalStateException when the broker does not answer within {@link KafkaClients#BROKER_WAIT}
+     * @throws IllegalStateException when the broker does not answer within {@link KafkaClients#BROKER_WAIT}, or stays
+     *     unreachable longer than {@code --broker-timeout} while the worker runs
      */
     public static int run(String what, ClusterConfig cluster, Opener opener) throws Exception {
         KafkaClients.requireBroker(cluster);
         Shutdown.runUntilStopped(what, stop -> {
-            try (PollingWorker worker = opener.open(cluster)) {
+            // The watch stops the worker when the broker stays away longer than --broker-timeout, and says so once.
+            try (BrokerWatch watch = BrokerWatch.start(cluster, what, () -> stop.set(true));
+                 PollingWorker worker = opener.open(cluster)) {
                 worker.run(stop);
+                if (watch.failure().isPresent()) {
+                    throw new IllegalStateException(watch.failure().get());
+                }
             }
         });
         return 0;

@@ -3,9 +3,11 @@ package dev.gopo.ranker;
 import dev.gopo.platform.Durations;
 import dev.gopo.ranker.topology.RankerMetrics;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,13 +18,16 @@ final class ProgressLog implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final Duration every;
+    /** Overrides the Streams state in the line when something is wrong that Streams does not see (the broker gone). */
+    private final Supplier<Optional<String>> problem;
     private final ScheduledExecutorService timer;
     private long lastEmitted;
     private long lastAtNanos = System.nanoTime();
 
-    private ProgressLog(KafkaStreams streams, Duration every) {
+    private ProgressLog(KafkaStreams streams, Duration every, Supplier<Optional<String>> problem) {
         this.streams = streams;
         this.every = every;
+        this.problem = problem;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ranker-progress");
             t.setDaemon(true);
@@ -31,7 +36,12 @@ final class ProgressLog implements AutoCloseable {
     }
 
     static ProgressLog start(KafkaStreams streams, Duration every) {
-        ProgressLog progress = new ProgressLog(streams, every);
+        return start(streams, every, Optional::empty);
+    }
+
+    /** With {@code problem}: when it says something (e.g. the broker watch's status), the line shows it instead of the Streams state. */
+    static ProgressLog start(KafkaStreams streams, Duration every, Supplier<Optional<String>> problem) {
+        ProgressLog progress = new ProgressLog(streams, every, problem);
         progress.timer.scheduleAtFixedRate(progress::logSafely, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         return progress;
     }
@@ -52,7 +62,9 @@ final class ProgressLog implements AutoCloseable {
         double perSecond = (groups - lastEmitted) / Math.max(1e-9, (now - lastAtNanos) / 1e9);
         lastEmitted = groups;
         lastAtNanos = now;
-        log.info("ranker {} | {} | {} groups/s over the last {}", streams.state(), s.toLogLine(), String.format("%.1f", perSecond), Durations.format(every));
+        // Streams stays RUNNING with the broker gone: the state alone would say all is well.
+        Object state = problem.get().map(p -> (Object) p).orElse(streams.state());
+        log.info("ranker {} | {} | {} groups/s over the last {}", state, s.toLogLine(), String.format("%.1f", perSecond), Durations.format(every));
     }
 
     @Override

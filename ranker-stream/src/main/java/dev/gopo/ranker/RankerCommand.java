@@ -3,6 +3,7 @@ package dev.gopo.ranker;
 import dev.gopo.platform.DurationConverter;
 import dev.gopo.platform.Durations;
 import dev.gopo.platform.ClusterOptions;
+import dev.gopo.platform.BrokerWatch;
 import dev.gopo.platform.KafkaClients;
 import dev.gopo.platform.Shutdown;
 import dev.gopo.ranker.advantage.RewardTransform;
@@ -138,9 +139,15 @@ public final class RankerCommand implements Callable<Integer> {
                 RankerTopics.changelogTopics(config), RankerTopics.replicationDescription(config));
         CountDownLatch closed = new CountDownLatch(1);
         CountDownLatch stop = Shutdown.onSignal("ranker", closed);
-        try (RankerWorker worker = RankerWorker.start(config);
-             ProgressLog progress = ProgressLog.start(worker.streams(), config.logInterval())) {
+        // Streams retries quietly and stays RUNNING while the broker is away: the watch says so, and stops us after --broker-timeout.
+        try (BrokerWatch watch = BrokerWatch.start(config.cluster(), "ranker", stop::countDown);
+             RankerWorker worker = RankerWorker.start(config);
+             ProgressLog progress = ProgressLog.start(worker.streams(), config.logInterval(), watch::status)) {
             if (worker.runUntil(stop)) {
+                if (watch.failure().isPresent()) {
+                    log.error("ranker stopping: {}", watch.failure().get());
+                    return 1;
+                }
                 return 0;
             }
             Throwable failure = worker.failure();

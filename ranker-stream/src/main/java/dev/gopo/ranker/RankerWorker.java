@@ -1,5 +1,6 @@
 package dev.gopo.ranker;
 
+import dev.gopo.platform.KafkaClients;
 import dev.gopo.ranker.topology.RankerTopology;
 import java.time.Duration;
 import java.util.Properties;
@@ -48,6 +49,8 @@ public final class RankerWorker implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        // fewer NetworkClient warnings while the broker is away; the broker watch says it once (see KafkaClients)
+        props.putIfAbsent(StreamsConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, KafkaClients.RECONNECT_BACKOFF_MAX_MS);
         return props;
     }
 

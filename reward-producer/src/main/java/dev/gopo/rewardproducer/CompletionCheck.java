@@ -36,7 +36,9 @@ final class CompletionCheck {
 
     /**
      * The completion's own {@code text} is used when present; otherwise its token ids are decoded
-     * with {@code tokenizer}. The prompt is always decoded from its token ids (specials such as BOS
+     * with {@code tokenizer}. Token ids outside the tokenizer's vocabulary are rejected ({@code MODEL_MISMATCH}) even when
+     * the text is present: the learner trains on the ids, and this is the first worker on the path that knows the
+     * vocabulary (the ranker has none). The prompt is always decoded from its token ids (specials such as BOS
      * and SEP are skipped).
      */
     static Result check(ConsumerRecord<String, byte[]> raw, Completion c, Tokenizer tokenizer) {
@@ -48,6 +50,15 @@ final class CompletionCheck {
             return new Rejected(DeadLetterReason.INDEX_OUT_OF_RANGE, "completion index " + c.getIndex() + " of group "
                     + c.getGroupId() + " is outside 0.." + (c.getGroupSize() - 1) + " for group size " + c.getGroupSize());
         }
+        String misfit = outsideVocabulary(c.getPromptTokenIds(), tokenizer.vocabSize(), "prompt");
+        if (misfit == null) {
+            misfit = outsideVocabulary(c.getTokenIds(), tokenizer.vocabSize(), "completion");
+        }
+        if (misfit != null) {
+            // Checked even when the text field is present: the learner trains on the token ids, not the text.
+            return new Rejected(DeadLetterReason.MODEL_MISMATCH, "completion " + c.getIndex() + " of group " + c.getGroupId()
+                    + ": " + misfit + "; it was sampled by another model or written by a bad producer");
+        }
         try {
             String text = c.getText() != null ? c.getText() : tokenizer.decode(toArray(c.getTokenIds()));
             String prompt = tokenizer.decode(toArray(c.getPromptTokenIds()));
@@ -56,6 +67,16 @@ final class CompletionCheck {
             return new Rejected(DeadLetterReason.UNDECODABLE, "completion " + c.getIndex() + " of group " + c.getGroupId()
                     + " has no text and its token ids cannot be decoded: " + e.getMessage());
         }
+    }
+
+    private static String outsideVocabulary(List<Integer> ids, int vocabSize, String part) {
+        for (int k = 0; k < ids.size(); k++) {
+            int id = ids.get(k);
+            if (id < 0 || id >= vocabSize) {
+                return part + " token " + id + " at position " + k + " is outside the vocabulary [0, " + vocabSize + ")";
+            }
+        }
+        return null;
     }
 
     private static int[] toArray(List<Integer> ids) {

@@ -76,7 +76,7 @@ public final class RewardProducer implements PollingWorker {
             scorer.close();
             throw e;
         }
-        this.decoder = new DeadLetteringDecoder<>(topics.completions().valueSerde().deserializer(), publisher);
+        this.decoder = new DeadLetteringDecoder<>(topics.completions().valueSerde().deserializer(), publisher, cluster.registryTimeout());
     }
 
     /** Completions handled so far: rewarded or dead-lettered. */
@@ -95,6 +95,7 @@ public final class RewardProducer implements PollingWorker {
 
     /** Runs until {@code stop} is set, {@code maxCompletions} are handled or the idle timeout passes. */
     public void run(AtomicBoolean stop) {
+        decoder.stopWaitingWhen(stop::get);
         // Same partition count as the ranker's default, so completions and rewards stay co-partitioned when we create them.
         KafkaClients.ensureTopics(cluster, List.of(topics.names().completions(), topics.names().rewards(),
                 topics.names().deadLetters()), 4);

@@ -57,7 +57,19 @@ class CompletionCheckTest {
         assertThat(reason(CompletionCheck.check(raw("g1"), completion("g1", -1, 2, "p", "x", List.of()), TOKENIZER)))
                 .isEqualTo(DeadLetterReason.INDEX_OUT_OF_RANGE);
         assertThat(reason(CompletionCheck.check(raw("g1"), completion("g1", 0, 2, "p", null, List.of(5, 999)), TOKENIZER)))
-                .isEqualTo(DeadLetterReason.UNDECODABLE);
+                .isEqualTo(DeadLetterReason.MODEL_MISMATCH);
+    }
+
+    /** D1 of issue 10: the text field is no excuse, the learner trains on the ids; before, this was scored. */
+    @Test
+    void rejectsTokenIdsOutsideTheVocabularyEvenWithText() {
+        var result = CompletionCheck.check(raw("g1"), completion("g1", 0, 2, "p", "fine text", List.of(99999, Tokenizer.EOS)), TOKENIZER);
+        assertThat(reason(result)).isEqualTo(DeadLetterReason.MODEL_MISMATCH);
+        assertThat(((CompletionCheck.Rejected) result).detail())
+                .contains("completion token 99999 at position 0 is outside the vocabulary [0, " + TOKENIZER.vocabSize() + ")");
+        Completion badPrompt = Completion.newBuilder(completion("g1", 0, 2, "p", "x", List.of(Tokenizer.EOS)))
+                .setPromptTokenIds(List.of(Tokenizer.BOS, -3, Tokenizer.SEP)).build();
+        assertThat(reason(CompletionCheck.check(raw("g1"), badPrompt, TOKENIZER))).isEqualTo(DeadLetterReason.MODEL_MISMATCH);
     }
 
     private static DeadLetterReason reason(CompletionCheck.Result result) {

@@ -58,8 +58,8 @@ class RewardProducerIT {
             producer.run(new AtomicBoolean());
             assertThat(producer.handled()).isEqualTo(7);
             assertThat(producer.rewarded()).isEqualTo(4);
-            assertThat(producer.deadLetterCounts()).containsEntry(DeadLetterReason.UNDECODABLE, 2L)
-                    .containsEntry(DeadLetterReason.UNKNOWN_TASK, 1L);
+            assertThat(producer.deadLetterCounts()).containsEntry(DeadLetterReason.UNDECODABLE, 1L)
+                    .containsEntry(DeadLetterReason.MODEL_MISMATCH, 1L).containsEntry(DeadLetterReason.UNKNOWN_TASK, 1L);
         }
 
         List<ConsumerRecord<String, Reward>> rewards = infra.readRecords(cluster.topicNames().rewards(),
@@ -80,7 +80,7 @@ class RewardProducerIT {
         List<ConsumerRecord<String, DeadLetter>> dead = infra.readRecords(cluster.topicNames().deadLetters(),
                 cluster.topics().deadLetters().valueSerde().deserializer(), 3, Duration.ofSeconds(20));
         assertThat(dead).extracting(r -> r.key() + ":" + r.value().getReason())
-                .containsExactlyInAnyOrder("g-b:UNDECODABLE", "g-c:UNKNOWN_TASK", "g-junk:UNDECODABLE");
+                .containsExactlyInAnyOrder("g-b:MODEL_MISMATCH", "g-c:UNKNOWN_TASK", "g-junk:UNDECODABLE");
         assertThat(dead).allSatisfy(r -> assertThat(r.value().getWorker()).isEqualTo("reward-producer"));
 
         // Offsets were committed after the rewards were acknowledged: the group is at the end of every partition.

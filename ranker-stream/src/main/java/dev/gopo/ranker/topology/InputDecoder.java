@@ -1,7 +1,7 @@
 package dev.gopo.ranker.topology;
 
 import dev.gopo.platform.DeadLetterReason;
-import dev.gopo.schemas.registry.SchemaRegistryException;
+import dev.gopo.schemas.serde.SchemaUnavailableException;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -57,11 +57,13 @@ final class InputDecoder<T extends SpecificRecord> implements Processor<String, 
         T value;
         try {
             value = deserializer.deserialize(topic, record.headers(), raw);
+        } catch (SchemaUnavailableException e) {
+            // Same classification as every poll worker (DeadLetteringDecoder): not the record's fault, never dead-lettered.
+            // A stream thread cannot wait minutes inside a transaction, so the instance stops instead and its open
+            // transaction is aborted: a restart reprocesses from the last commit, nothing lost or doubled.
+            throw new IllegalStateException("cannot decode " + input + " because the schema registry failed (not dead-lettering a record that may be good): "
+                    + e.getMessage(), e);
         } catch (SerializationException e) {
-            if (e.getCause() instanceof SchemaRegistryException registryFailure && registryFailure.httpStatus() != 404) {
-                throw new IllegalStateException("cannot decode " + input + " because the schema registry failed (not dead-lettering a record that may be good): "
-                        + registryFailure.getMessage(), e);
-            }
             deadLetters.reject(record.key(), raw, new Rejection(DeadLetterReason.UNDECODABLE, e.getMessage()));
             return;
         }

@@ -29,9 +29,18 @@ public class SchemaRegistryException extends RuntimeException {
         return httpStatus == 409;
     }
 
-    /** True when the registry could not be reached at all. */
+    /** True when the registry could not be reached at all (connection refused, connect or request timeout). */
     public boolean isUnreachable() {
-        return httpStatus == -1;
+        return httpStatus == -1 && !(getCause() instanceof InterruptedException);
+    }
+
+    /**
+     * True when the same request may succeed later: the registry was unreachable or timed out, or answered 5xx
+     * (down, restarting, its storage away), 408 or 429. A 4xx such as 404 (no such schema) or 401/403 will not change
+     * by waiting. An interrupted call is not transient: the caller is being stopped.
+     */
+    public boolean isTransient() {
+        return isUnreachable() || httpStatus / 100 == 5 || httpStatus == 408 || httpStatus == 429;
     }
 
     /** True when the registry refused the credentials (401) or the user's rights (403): retrying cannot help. */

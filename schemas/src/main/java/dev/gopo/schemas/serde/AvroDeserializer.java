@@ -19,8 +19,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * id in the header (cached) and resolves it against the class's reader schema, so records written
  * with an older or newer backward-compatible schema still decode.
  *
- * <p>Failures throw {@link SerializationException} naming the topic and the cause; a consumer that
- * knows partition and offset wraps it (see {@code RecordDecoder} in the platform module).
+ * <p>Bad input (bytes that are not the wire format, a schema id the registry does not know, a corrupt payload) throws
+ * {@link SerializationException} naming the topic and the cause; a consumer that knows partition and offset wraps it
+ * (see {@link RecordDecoder}). A writer schema that cannot be fetched for another reason (registry unreachable, 5xx,
+ * 401) throws {@link SchemaUnavailableException} instead: the record may be good and must not be dead-lettered.
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
     private final SchemaRegistry registry;
@@ -44,8 +46,12 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         try {
             reader = readers.computeIfAbsent(id, i -> new SpecificDatumReader<>(registry.getById(i), readerSchema));
         } catch (SchemaRegistryException e) {
-            String what = e.httpStatus() == 404 ? "unknown schema id " + id : "cannot fetch writer schema id " + id;
-            throw new SerializationException("record on topic '" + topic + "': " + what + ": " + e.getMessage(), e);
+            if (e.httpStatus() == 404) {
+                throw new SerializationException("record on topic '" + topic + "': unknown schema id " + id + ": " + e.getMessage(), e);
+            }
+            // Not the record's fault (registry away, 5xx, auth): must not look like bad bytes, or it gets dead-lettered.
+            throw new SchemaUnavailableException("record on topic '" + topic + "': cannot fetch writer schema id " + id
+                    + (e.isTransient() ? " now" : "") + ": " + e.getMessage(), id, e);
         }
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);

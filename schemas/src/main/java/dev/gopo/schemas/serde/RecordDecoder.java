@@ -8,7 +8,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Decodes raw consumed values with a deserializer, turning any failure into a
  * {@link RecordDecodeException} that names topic, partition and offset. Workers consume bytes and
  * decode through this so a bad record can be dead-lettered with its coordinates instead of
- * stopping the consumer.
+ * stopping the consumer. A {@link SchemaUnavailableException} (the registry, not the record, failed) is not wrapped:
+ * it passes through so that nobody dead-letters a record that may be good.
  */
 public final class RecordDecoder<V> {
     private final Deserializer<V> deserializer;
