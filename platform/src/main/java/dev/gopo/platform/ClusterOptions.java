@@ -70,13 +70,13 @@ public final class ClusterOptions {
     /** Default of {@code --broker-timeout}. */
     public static final Duration DEFAULT_BROKER_TIMEOUT = Duration.ofMinutes(5);
 
-    @Option(names = "--registry-timeout", paramLabel = "DURATION", defaultValue = "4m",
+    @Option(names = "--registry-timeout", paramLabel = "DURATION", defaultValue = "4m", converter = DurationConverter.class,
             description = "How long a worker waits for an unreachable schema registry (to fetch a writer schema it has not "
                     + "cached) before it stops without committing past the record; records are never dead-lettered for it. "
                     + "0 = wait forever. Default: ${DEFAULT-VALUE}")
     public Duration registryTimeout = DEFAULT_REGISTRY_TIMEOUT;
 
-    @Option(names = "--broker-timeout", paramLabel = "DURATION", defaultValue = "5m",
+    @Option(names = "--broker-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
             description = "How long a running worker tolerates an unreachable Kafka broker (said once, with the time it "
                     + "went away) before it stops with an error. 0 = wait forever. Default: ${DEFAULT-VALUE}")
     public Duration brokerTimeout = DEFAULT_BROKER_TIMEOUT;
