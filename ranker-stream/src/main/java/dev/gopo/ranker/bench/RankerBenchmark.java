@@ -71,7 +71,15 @@ public final class RankerBenchmark {
 
     /** What one run measured. */
     public record Result(Options options, long records, double produceSeconds, double copySeconds, double rankerSeconds, long deadLetters,
-                         double latencyRate, Histogram emission, Histogram visible) {
+                         double latencyRate, Histogram emission, Histogram visible, PhaseHealth copyHealth, PhaseHealth rankerHealth) {
+        /**
+         * Whether the ceiling is void: the broker or a client logged an ERROR while the copy ran, or the copy producer
+         * failed a send. A ceiling measured through errors (retries, back-offs, refused appends) is not a ceiling.
+         */
+        public boolean ceilingVoid() {
+            return copyHealth.logErrors() > 0 || copyHealth.clientErrors() > 0;
+        }
+
         double copyGroupsPerSecond() {
             return options.groups() / copySeconds;
         }
@@ -91,7 +99,14 @@ public final class RankerBenchmark {
                     copySeconds, records / copySeconds, copyGroupsPerSecond()));
             s.append(String.format("ranker:   %.1f s = %.0f records/s = %.0f groups/s (GOPO, exactly_once_v2), dead letters %d%n",
                     rankerSeconds, records / rankerSeconds, rankerGroupsPerSecond(), deadLetters));
-            s.append(String.format("ratio:    ranker / ceiling = %.2f%n", rankerGroupsPerSecond() / copyGroupsPerSecond()));
+            s.append(String.format("health:   copy %s; ranker %s%n", copyHealth.describe(), rankerHealth.describe()));
+            if (ceilingVoid()) {
+                s.append(String.format("ratio:    VOID (ranker / ceiling would be %.2f): the ceiling was measured through errors, see above%n",
+                        rankerGroupsPerSecond() / copyGroupsPerSecond()));
+                copyHealth.samples().forEach(line -> s.append("          ").append(line).append(System.lineSeparator()));
+            } else {
+                s.append(String.format("ratio:    ranker / ceiling = %.2f%n", rankerGroupsPerSecond() / copyGroupsPerSecond()));
+            }
             if (emission.getTotalCount() > 0) {
                 s.append(String.format("latency:  %d groups at %.0f groups/s offered: emission p50 %d ms, p99 %d ms, max %d ms;"
                                 + " visible to read_committed p50 %d ms, p99 %d ms, max %d ms%n",
@@ -99,6 +114,22 @@ public final class RankerBenchmark {
                         visible.getValueAtPercentile(50), visible.getValueAtPercentile(99), visible.getMaxValue()));
             }
             return s.toString();
+        }
+    }
+
+    /**
+     * What went wrong, harmlessly or not, while a phase ran: ERROR log events (broker or clients, any logger), WARN
+     * events of Kafka loggers (a retried batch, a rebalance), and for the copy its producer's retried and failed
+     * sends. {@code logWatched} is false when logback is not the slf4j binding: then only the client counts are known.
+     */
+    public record PhaseHealth(boolean logWatched, long logErrors, long logWarnings, long clientRetries, long clientErrors, List<String> samples) {
+        static PhaseHealth of(LogWatch watch, long clientRetries, long clientErrors) {
+            return new PhaseHealth(watch.available(), watch.errors(), watch.warnings(), clientRetries, clientErrors, watch.samples());
+        }
+
+        String describe() {
+            String log = logWatched ? String.format("%d ERROR / %d Kafka WARN log lines", logErrors, logWarnings) : "log not watched (logback is not the slf4j binding)";
+            return clientRetries < 0 ? log : String.format("%s, producer retries %d, send errors %d", log, clientRetries, clientErrors);
         }
     }
 
@@ -137,7 +168,17 @@ public final class RankerBenchmark {
             double produceSeconds = (System.nanoTime() - t0) / 1e9;
 
             log.info("ceiling: transactional copy of {} records", records);
-            double copySeconds = CopyBaseline.run(cluster, config.inputTopics(), copyTopic, records, o.commitInterval());
+            CopyBaseline.Result copy;
+            PhaseHealth copyHealth;
+            try (LogWatch watch = LogWatch.start("copy")) {
+                copy = CopyBaseline.run(cluster, config.inputTopics(), copyTopic, records, o.commitInterval());
+                copyHealth = PhaseHealth.of(watch, copy.retries(), copy.errors());
+            }
+            if (copyHealth.logErrors() > 0 || copyHealth.clientErrors() > 0) {
+                log.error("ceiling: the copy ran through errors ({}); its throughput voids the ratio", copyHealth.describe());
+            }
+            double copySeconds = copy.seconds();
+            LogWatch rankerWatch = LogWatch.start("ranker");
 
             log.info("ranker: working off the same {} records", records);
             try (KafkaConsumer<String, byte[]> out = new KafkaConsumer<>(KafkaClients.consumer(cluster, "bench-out", "bench-out"),
@@ -171,7 +212,11 @@ public final class RankerBenchmark {
                     measureLatency(cluster, registry, names, data, o, rate, out, emission, visible);
                 }
                 log.info("ranker metrics: {}", RankerMetrics.Snapshot.of(ranker.streams().metrics()).toLogLine());
-                return new Result(o, records, produceSeconds, copySeconds, rankerSeconds, deadLetters, rate, emission, visible);
+                PhaseHealth rankerHealth = PhaseHealth.of(rankerWatch, -1, 0);
+                return new Result(o, records, produceSeconds, copySeconds, rankerSeconds, deadLetters, rate, emission, visible,
+                        copyHealth, rankerHealth);
+            } finally {
+                rankerWatch.close();
             }
         }
     }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** {@code gopo bench-ranker}: the ranker benchmark on the embedded broker + registry (see {@link RankerBenchmark}). */
 @Command(name = "bench-ranker", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark the ranker on the embedded broker + registry: groups/s and emission latency p50/p99,",
-                "against the ceiling of a transactional consume-produce copy of the same records, in one run."})
+                "against the ceiling of a transactional consume-produce copy of the same records, in one run.",
+                "Exit code 3: the broker or a client logged an error while the ceiling was measured, so the ratio is void."})
 public final class RankerBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--groups", defaultValue = "20000", description = "Groups to push through. Default: ${DEFAULT-VALUE}")
     int groups;
@@ -51,7 +52,8 @@ public final class RankerBenchmarkCommand implements Callable<Integer> {
         RankerBenchmark.Result result = RankerBenchmark.run(new RankerBenchmark.Options(groups, groupSize, tokens, partitions, streamThreads,
                 externalFraction, commitInterval, latencyGroups, latencyRate, workDir));
         System.out.print(result.report());
-        return 0;
+        // a void ceiling is a failed measurement: say so in the exit code too, so a script repeating runs notices
+        return result.ceilingVoid() ? 3 : 0;
     }
 
     /** Runs the benchmark without the launcher. A failure surfaces as an exception, so the JVM exits non-zero. */
