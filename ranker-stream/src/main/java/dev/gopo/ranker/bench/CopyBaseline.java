@@ -54,12 +54,12 @@ final class CopyBaseline {
     private CopyBaseline() {
     }
 
-    /** Copies {@code expected} records from {@code inputs} to {@code output}. */
-    static Result run(ClusterConfig cluster, List<String> inputs, String output, long expected, Duration commitInterval) {
-        Map<String, Object> consumerProps = KafkaClients.consumer(cluster, "bench-copy", "bench-copy");
+    /** Copies {@code expected} records from {@code inputs} to {@code output}; {@code name} is its consumer group, client and transactional id. */
+    static Result run(ClusterConfig cluster, List<String> inputs, String output, long expected, Duration commitInterval, String name) {
+        Map<String, Object> consumerProps = KafkaClients.consumer(cluster, name, name);
         consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-        Map<String, Object> producerProps = new HashMap<>(KafkaClients.producer(cluster, "bench-copy"));
-        producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-copy-tx");
+        Map<String, Object> producerProps = new HashMap<>(KafkaClients.producer(cluster, name));
+        producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, name + "-tx");
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 100);
         producerProps.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         producerProps.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_SIZE);

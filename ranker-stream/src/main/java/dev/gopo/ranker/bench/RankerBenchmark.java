@@ -58,10 +58,10 @@ public final class RankerBenchmark {
 
     /** Benchmark sizes and settings. */
     public record Options(int groups, int groupSize, int tokens, int partitions, int streamThreads, double externalFraction,
-                          Duration commitInterval, int latencyGroups, double latencyRate, Path workDir) {
+                          Duration commitInterval, int latencyGroups, double latencyRate, int warmupGroups, Path workDir) {
         public Options {
-            if (groups < 1 || groupSize < 1 || tokens < 1 || partitions < 1 || streamThreads < 1 || latencyGroups < 0) {
-                throw new IllegalArgumentException("--groups, --group-size, --tokens, --partitions and --stream-threads must be at least 1, --latency-groups at least 0");
+            if (groups < 1 || groupSize < 1 || tokens < 1 || partitions < 1 || streamThreads < 1 || latencyGroups < 0 || warmupGroups < 0) {
+                throw new IllegalArgumentException("--groups, --group-size, --tokens, --partitions and --stream-threads must be at least 1, --latency-groups and --warmup-groups at least 0");
             }
             if (externalFraction < 0 || externalFraction > 1) {
                 throw new IllegalArgumentException("--external-fraction must be between 0 and 1, got " + externalFraction);
@@ -90,9 +90,10 @@ public final class RankerBenchmark {
 
         public String report() {
             StringBuilder s = new StringBuilder();
-            s.append(String.format("bench-ranker: %d groups x G=%d x %d tokens = %d records (external reward fraction %.2f), %d partitions, %d stream thread(s), commit interval %s%n",
+            s.append(String.format("bench-ranker: %d groups x G=%d x %d tokens = %d records (external reward fraction %.2f), %d partitions, %d stream thread(s), commit interval %s, "
+                            + "after a warm-up of %d groups%n",
                     options.groups(), options.groupSize(), options.tokens(), records, options.externalFraction(), options.partitions(),
-                    options.streamThreads(), Durations.format(options.commitInterval())));
+                    options.streamThreads(), Durations.format(options.commitInterval()), options.warmupGroups()));
             s.append(String.format("machine:  %s%n", machine()));
             s.append(String.format("produce:  %d records in %.1f s (%.0f records/s)%n", records, produceSeconds, records / produceSeconds));
             s.append(String.format("ceiling:  transactional consume-produce copy: %.1f s = %.0f records/s = %.0f groups/s%n",
@@ -150,17 +151,16 @@ public final class RankerBenchmark {
     @SuppressWarnings("try") // EmbeddedInfra.close may throw InterruptedException; this method propagates it anyway
     private static Result run(Options o, Path stateDir) throws Exception {
         try (EmbeddedInfra infra = EmbeddedInfra.start(o.workDir().resolve("infra"), o.partitions(), true)) {
+            SchemaRegistryClient registry = new SchemaRegistryClient(infra.registryUrl());
+            BenchRecords data = new BenchRecords(o.groupSize(), o.tokens(), 42);
+            if (o.warmupGroups() > 0) {
+                warmUp(infra, o, stateDir.resolve("warm-up"), registry, data);
+            }
             ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames("bench."));
-            RankerConfig config = RankerConfig.builder(cluster).stateDir(stateDir).commitInterval(o.commitInterval())
-                    .streamThreads(o.streamThreads()).replicationFactor(1).topicPartitions(o.partitions()).logInterval(Duration.ofSeconds(10)).build();
+            RankerConfig config = rankerConfig(cluster, o, stateDir);
             TopicNames names = config.topicNames();
             String copyTopic = names.prefix() + "copy";
-            List<String> topics = new ArrayList<>(config.inputTopics());
-            topics.addAll(config.outputTopics());
-            topics.add(copyTopic);
-            KafkaClients.ensureTopics(cluster, topics, o.partitions());
-            SchemaRegistryClient registry = new SchemaRegistryClient(cluster.registryUrl());
-            BenchRecords data = new BenchRecords(o.groupSize(), o.tokens(), 42);
+            ensureTopics(cluster, config, copyTopic, o);
 
             log.info("producing {} groups of {} completions", o.groups(), o.groupSize());
             long t0 = System.nanoTime();
@@ -171,7 +171,7 @@ public final class RankerBenchmark {
             CopyBaseline.Result copy;
             PhaseHealth copyHealth;
             try (LogWatch watch = LogWatch.start("copy")) {
-                copy = CopyBaseline.run(cluster, config.inputTopics(), copyTopic, records, o.commitInterval());
+                copy = CopyBaseline.run(cluster, config.inputTopics(), copyTopic, records, o.commitInterval(), "bench-copy");
                 copyHealth = PhaseHealth.of(watch, copy.retries(), copy.errors());
             }
             if (copyHealth.logErrors() > 0 || copyHealth.clientErrors() > 0) {
@@ -189,18 +189,7 @@ public final class RankerBenchmark {
                     throw new IllegalStateException("ranker did not reach RUNNING within 60 s");
                 }
                 long start = System.nanoTime();
-                Set<String> seen = new HashSet<>();
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
-                while (seen.size() < o.groups()) {
-                    for (ConsumerRecord<String, byte[]> r : out.poll(Duration.ofMillis(100))) {
-                        if (!seen.add(r.key())) {
-                            throw new IllegalStateException("group " + r.key() + " emitted twice");
-                        }
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("ranker emitted only " + seen.size() + " of " + o.groups() + " groups in 20 minutes");
-                    }
-                }
+                awaitGroups(out, o.groups());
                 double rankerSeconds = (System.nanoTime() - start) / 1e9;
                 long deadLetters = RankerMetrics.Snapshot.of(ranker.streams().metrics()).deadLetters();
 
@@ -217,6 +206,56 @@ public final class RankerBenchmark {
                         copyHealth, rankerHealth);
             } finally {
                 rankerWatch.close();
+            }
+        }
+    }
+
+    /**
+     * Runs the copy and the ranker once over {@code warmupGroups} groups on topics (and an application id) of their own,
+     * unmeasured, so that the measured phases do not pay for class loading and JIT compilation: in a cold JVM the C2
+     * compiler threads took ~40 % of the CPU during the ranker phase of 20 000 groups, and the ranker phase (second) paid
+     * for more of its own code than the copy did.
+     */
+    private static void warmUp(EmbeddedInfra infra, Options o, Path stateDir, SchemaRegistryClient registry, BenchRecords data) throws Exception {
+        ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames("bench.warm-up."));
+        RankerConfig config = rankerConfig(cluster, o, stateDir);
+        String copyTopic = config.topicNames().prefix() + "copy";
+        ensureTopics(cluster, config, copyTopic, o);
+        log.info("warm-up: {} groups through the copy and the ranker on topics of their own (not measured)", o.warmupGroups());
+        long records = produce(cluster, registry, config.topicNames(), data, "w", o.warmupGroups(), o.externalFraction(), 0);
+        CopyBaseline.run(cluster, config.inputTopics(), copyTopic, records, o.commitInterval(), "bench-warm-up-copy");
+        try (KafkaConsumer<String, byte[]> out = new KafkaConsumer<>(KafkaClients.consumer(cluster, "bench-warm-up-out", "bench-warm-up-out"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+             RankerWorker ranker = RankerWorker.start(config)) {
+            out.subscribe(List.of(config.advantagesTopic(config.estimators().get(0))));
+            awaitGroups(out, o.warmupGroups());
+        }
+    }
+
+    private static RankerConfig rankerConfig(ClusterConfig cluster, Options o, Path stateDir) {
+        return RankerConfig.builder(cluster).stateDir(stateDir).commitInterval(o.commitInterval())
+                .streamThreads(o.streamThreads()).replicationFactor(1).topicPartitions(o.partitions()).logInterval(Duration.ofSeconds(10)).build();
+    }
+
+    private static void ensureTopics(ClusterConfig cluster, RankerConfig config, String copyTopic, Options o) {
+        List<String> topics = new ArrayList<>(config.inputTopics());
+        topics.addAll(config.outputTopics());
+        topics.add(copyTopic);
+        KafkaClients.ensureTopics(cluster, topics, o.partitions());
+    }
+
+    /** Polls (read_committed) until {@code groups} distinct groups arrived; a group seen twice fails the run. */
+    private static void awaitGroups(KafkaConsumer<String, byte[]> out, int groups) {
+        Set<String> seen = new HashSet<>();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+        while (seen.size() < groups) {
+            for (ConsumerRecord<String, byte[]> r : out.poll(Duration.ofMillis(100))) {
+                if (!seen.add(r.key())) {
+                    throw new IllegalStateException("group " + r.key() + " emitted twice");
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("ranker emitted only " + seen.size() + " of " + groups + " groups in 20 minutes");
             }
         }
     }

@@ -44,13 +44,17 @@ public final class RankerBenchmarkCommand implements Callable<Integer> {
             description = "Offered groups/s in the latency phase; 0 means half the measured ranker throughput. Default: ${DEFAULT-VALUE}")
     double latencyRate;
 
+    @Option(names = "--warmup-groups", defaultValue = "5000",
+            description = "Groups run through the copy and the ranker on topics of their own before measuring, so neither phase pays for JIT compilation (0 skips it). Default: ${DEFAULT-VALUE}")
+    int warmupGroups;
+
     @Option(names = "--work-dir", defaultValue = "gopo-work/bench-ranker", description = "Broker data and ranker state. Default: ${DEFAULT-VALUE}")
     Path workDir;
 
     @Override
     public Integer call() throws Exception {
         RankerBenchmark.Result result = RankerBenchmark.run(new RankerBenchmark.Options(groups, groupSize, tokens, partitions, streamThreads,
-                externalFraction, commitInterval, latencyGroups, latencyRate, workDir));
+                externalFraction, commitInterval, latencyGroups, latencyRate, warmupGroups, workDir));
         System.out.print(result.report());
         // a void ceiling is a failed measurement: say so in the exit code too, so a script repeating runs notices
         return result.ceilingVoid() ? 3 : 0;
