@@ -44,8 +44,9 @@ public final class RankerBenchmarkCommand implements Callable<Integer> {
             description = "Offered groups/s in the latency phase; 0 means half the measured ranker throughput. Default: ${DEFAULT-VALUE}")
     double latencyRate;
 
-    @Option(names = "--warmup-groups", defaultValue = "5000",
-            description = "Groups run through the copy and the ranker on topics of their own before measuring, so neither phase pays for JIT compilation (0 skips it). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--warmup-groups", defaultValue = "0",
+            description = {"Groups run through the copy and the ranker on topics of their own before measuring (0: none). It warms the copy's code;",
+                    "the measured ranker instance still compiles its own (see the README). Default: ${DEFAULT-VALUE}"})
     int warmupGroups;
 
     @Option(names = "--work-dir", defaultValue = "gopo-work/bench-ranker", description = "Broker data and ranker state. Default: ${DEFAULT-VALUE}")

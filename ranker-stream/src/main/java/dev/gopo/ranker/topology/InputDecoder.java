@@ -10,8 +10,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * First stage for one input topic: decodes the raw value with the registry-backed Avro
- * deserializer, runs the record-level checks and forwards a {@link GroupEvent} to the assembler;
+ * First stage for one input topic: decodes the raw value (completions: {@link CompletionReader}, which
+ * scans them in place; rewards: the registry-backed Avro deserializer), runs the record-level checks and forwards a {@link GroupEvent} to the assembler;
  * anything undecodable or invalid goes to the dead-letter topic instead, and processing goes on.
  *
  * <p>The topic is consumed as bytes (not with an Avro serde) precisely so that a bad record can be
