@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** {@code gopo bench-ranker}: the ranker benchmark on the embedded broker + registry (see {@link RankerBenchmark}). */
 @Command(name = "bench-ranker", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark the ranker on the embedded broker + registry: groups/s and emission latency p50/p99,",
-                "against the ceiling of a transactional consume-produce copy of the same records, in one run."})
+                "against the ceiling of a transactional consume-produce copy of the same records, in one run.",
+                "Exit code 3: the broker or a client logged an error while the ceiling was measured, so the ratio is void."})
 public final class RankerBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--groups", defaultValue = "20000", description = "Groups to push through. Default: ${DEFAULT-VALUE}")
     int groups;
@@ -43,15 +44,21 @@ public final class RankerBenchmarkCommand implements Callable<Integer> {
             description = "Offered groups/s in the latency phase; 0 means half the measured ranker throughput. Default: ${DEFAULT-VALUE}")
     double latencyRate;
 
+    @Option(names = "--warmup-groups", defaultValue = "0",
+            description = {"Groups run through the copy and the ranker on topics of their own before measuring (0: none). It warms the copy's code;",
+                    "the measured ranker instance still compiles its own (see the README). Default: ${DEFAULT-VALUE}"})
+    int warmupGroups;
+
     @Option(names = "--work-dir", defaultValue = "gopo-work/bench-ranker", description = "Broker data and ranker state. Default: ${DEFAULT-VALUE}")
     Path workDir;
 
     @Override
     public Integer call() throws Exception {
         RankerBenchmark.Result result = RankerBenchmark.run(new RankerBenchmark.Options(groups, groupSize, tokens, partitions, streamThreads,
-                externalFraction, commitInterval, latencyGroups, latencyRate, workDir));
+                externalFraction, commitInterval, latencyGroups, latencyRate, warmupGroups, workDir));
         System.out.print(result.report());
-        return 0;
+        // a void ceiling is a failed measurement: say so in the exit code too, so a script repeating runs notices
+        return result.ceilingVoid() ? 3 : 0;
     }
 
     /** Runs the benchmark without the launcher. A failure surfaces as an exception, so the JVM exits non-zero. */

@@ -3,11 +3,13 @@ package dev.gopo.ranker.state;
 import dev.gopo.ranker.RewardSource;
 import dev.gopo.ranker.state.avro.GroupStatus;
 import java.util.BitSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
- * What the ranker knows about one group: the mutable, in-memory form of the stored
- * {@code GroupHeader}. Only indices and timestamps; the completions, rewards and prompt themselves
- * live under their own keys.
+ * What the ranker knows about one group: the mutable, in-memory form of its {@code ranker-groups}
+ * entry, the {@code GroupHeader} (indices and timestamps) and, while the group is open, the stored
+ * values of its prompt, completions and external rewards (see {@link GroupStore} for the layout).
  */
 public final class GroupState {
     GroupStatus status;
@@ -20,6 +22,10 @@ public final class GroupState {
     final BitSet inlineRewards;
     final BitSet externalRewards;
     final BitSet emitted;
+    /** Stored values of an open group's members, by index; empty once closed. */
+    byte[] prompt;
+    final SortedMap<Integer, byte[]> completionValues = new TreeMap<>();
+    final SortedMap<Integer, byte[]> rewardValues = new TreeMap<>();
 
     GroupState(GroupStatus status, int groupSize, long firstSeenMs, long deadlineMs, long lastEventMs, long closedAtMs,
                BitSet completions, BitSet inlineRewards, BitSet externalRewards, BitSet emitted) {
@@ -150,6 +156,9 @@ public final class GroupState {
         externalRewards.clear();
         emitted.clear();
         emitted.or(emittedIndices);
+        prompt = null;
+        completionValues.clear();
+        rewardValues.clear();
     }
 
     void addCompletion(int index, boolean withInlineReward) {
@@ -165,5 +174,6 @@ public final class GroupState {
 
     void removeExternalReward(int index) {
         externalRewards.clear(index);
+        rewardValues.remove(index);
     }
 }

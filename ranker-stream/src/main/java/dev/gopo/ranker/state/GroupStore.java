@@ -2,11 +2,10 @@ package dev.gopo.ranker.state;
 
 import dev.gopo.ranker.state.avro.GroupHeader;
 import dev.gopo.ranker.state.avro.GroupStatus;
-import dev.gopo.ranker.state.avro.StoredCompletion;
-import dev.gopo.ranker.state.avro.StoredPrompt;
 import dev.gopo.ranker.state.avro.StoredReward;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -22,28 +21,39 @@ import org.apache.kafka.streams.state.Stores;
  * exactly-once processing restores them after a crash).
  *
  * <ul>
- *   <li>{@value #GROUPS}: per group a small header ({@link GroupState}), the prompt, and one entry per
- *       completion and per external reward, so a record writes only its own bytes plus the header
- *       instead of rewriting the whole group. Closed groups keep only the header as a compact marker.</li>
+ *   <li>{@value #GROUPS}: <b>one entry per group</b> (format 3): the header ({@link GroupState}) followed,
+ *       while the group is open, by the stored values of its prompt, completions and external rewards.
+ *       Every record rewrites the group's entry, but in Kafka Streams' record cache: what reaches
+ *       RocksDB and the changelog is the entry as of each commit — for a group that opens and completes
+ *       between two commits (the usual case), only its closed marker. Closed groups keep only the
+ *       header as a compact marker. (Format 2 kept the prompt and each completion and reward under keys
+ *       of their own: ~12 keys per group of 8, each put, read back, deleted and flushed as a tombstone.
+ *       Open groups in that layout, restored from a previous release's changelog, are moved into the
+ *       single entry the first time they are read.)</li>
  *   <li>{@value #DEADLINES}: an index {@code (deadline, group id) -> empty} so the timeout check reads
  *       only the due entries instead of scanning every open group.</li>
  * </ul>
  *
- * Invariant: every header has exactly one deadline-index entry, at its {@code deadlineMs}.
+ * <p>Entry, format 3: {@code [3][long header length][GroupHeader value][sections]}, each section
+ * {@code [tag][long index][long length][value]} with tag 1 = {@link StoredPromptBytes} (index 0),
+ * 2 = {@link StoredCompletionBytes}, 3 = {@code StoredReward}; the header and member values are the
+ * format-2 values of {@link StateCodec}, in index order.
+ *
+ * <p>Invariant: every header has exactly one deadline-index entry, at its {@code deadlineMs}.
  */
 public final class GroupStore {
     /** Store name of groups; its changelog topic is {@code <application.id>-ranker-groups-changelog}. */
     public static final String GROUPS = "ranker-groups";
     /** Store name of the deadline index; changelog {@code <application.id>-ranker-deadlines-changelog}. */
     public static final String DEADLINES = "ranker-deadlines";
+    static final byte ENTRY_FORMAT = 3;
     private static final byte[] EMPTY = new byte[0];
 
     private final KeyValueStore<Bytes, byte[]> groups;
     private final KeyValueStore<Bytes, byte[]> deadlines;
     private final StateCodec<GroupHeader> headers = new StateCodec<>(GroupHeader.class);
-    private final StateCodec<StoredCompletion> completions = new StateCodec<>(StoredCompletion.class);
     private final StateCodec<StoredReward> rewards = new StateCodec<>(StoredReward.class);
-    private final StateCodec<StoredPrompt> prompts = new StateCodec<>(StoredPrompt.class);
+    private final AvroBytes.Writer entry = new AvroBytes.Writer(4096);
 
     public GroupStore(KeyValueStore<Bytes, byte[]> groups, KeyValueStore<Bytes, byte[]> deadlines) {
         this.groups = groups;
@@ -58,75 +68,85 @@ public final class GroupStore {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES), Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled();
     }
 
-    /** The group's state, or null when the ranker has no record of it. */
+    /** The group's state (with its members while open), or null when the ranker has no record of it. */
     public GroupState state(String groupId) {
         byte[] bytes = groups.get(StoreKeys.member(groupId, StoreKeys.HEADER));
-        return bytes == null ? null : fromHeader(headers.decode(bytes));
+        if (bytes == null) {
+            return null;
+        }
+        if (bytes.length > 0 && bytes[0] == ENTRY_FORMAT) {
+            return readEntry(groupId, bytes);
+        }
+        GroupState state = fromHeader(headers.decode(bytes));
+        if (state.isOpen()) {
+            moveLegacyMembers(groupId, state);
+        }
+        return state;
     }
 
     /** Stores a new group and indexes its deadline. */
     public void create(String groupId, GroupState state) {
-        putHeader(groupId, state);
+        putEntry(groupId, state);
         deadlines.put(StoreKeys.deadline(state.deadlineMs, groupId), EMPTY);
     }
 
     /** Stores an existing group whose deadline has not changed. */
     public void update(String groupId, GroupState state) {
-        putHeader(groupId, state);
+        putEntry(groupId, state);
     }
 
-    public void putPrompt(String groupId, StoredPrompt prompt) {
-        groups.put(StoreKeys.member(groupId, StoreKeys.PROMPT), prompts.encode(prompt));
+    /** Keeps the group's prompt (a {@link StoredPromptBytes} value) in {@code state}; stored with the group's entry. */
+    public void putPrompt(GroupState state, byte[] storedPrompt) {
+        state.prompt = storedPrompt;
     }
 
-    public StoredPrompt prompt(String groupId) {
-        byte[] bytes = groups.get(StoreKeys.member(groupId, StoreKeys.PROMPT));
-        return bytes == null ? null : prompts.decode(bytes);
-    }
-
-    /** Stores completion {@code index} and marks it (and its inline reward, if any) in {@code state}. */
-    public void putCompletion(String groupId, GroupState state, int index, StoredCompletion completion) {
-        groups.put(StoreKeys.member(groupId, StoreKeys.COMPLETION, index), completions.encode(completion));
-        state.addCompletion(index, completion.getInlineReward() != null);
-    }
-
-    public StoredCompletion completion(String groupId, int index) {
-        byte[] bytes = groups.get(StoreKeys.member(groupId, StoreKeys.COMPLETION, index));
-        if (bytes == null) {
-            throw new IllegalStateException("group " + groupId + ": header lists completion " + index + " but the store has none");
+    public StoredPromptBytes prompt(String groupId, GroupState state) {
+        if (state.prompt == null) {
+            throw new IllegalStateException("group " + groupId + ": its entry has completions but no prompt");
         }
-        return completions.decode(bytes);
+        return StoredPromptBytes.read(state.prompt);
     }
 
-    /** Stores external reward {@code index} and marks it in {@code state}. */
-    public void putReward(String groupId, GroupState state, int index, StoredReward reward) {
-        groups.put(StoreKeys.member(groupId, StoreKeys.REWARD, index), rewards.encode(reward));
+    /**
+     * Keeps completion {@code index} (a {@link StoredCompletionBytes} value) in {@code state} and marks it (and whether it
+     * carries an inline reward); stored with the group's entry.
+     */
+    public void putCompletion(GroupState state, int index, byte[] storedCompletion, boolean hasInlineReward) {
+        state.completionValues.put(index, storedCompletion);
+        state.addCompletion(index, hasInlineReward);
+    }
+
+    public StoredCompletionBytes completion(String groupId, GroupState state, int index) {
+        byte[] bytes = state.completionValues.get(index);
+        if (bytes == null) {
+            throw new IllegalStateException("group " + groupId + ": header lists completion " + index + " but the entry has none");
+        }
+        return StoredCompletionBytes.read(bytes);
+    }
+
+    /** Keeps external reward {@code index} in {@code state} and marks it; stored with the group's entry. */
+    public void putReward(GroupState state, int index, StoredReward reward) {
+        state.rewardValues.put(index, rewards.encode(reward));
         state.addExternalReward(index);
     }
 
-    public StoredReward reward(String groupId, int index) {
-        byte[] bytes = groups.get(StoreKeys.member(groupId, StoreKeys.REWARD, index));
+    public StoredReward reward(String groupId, GroupState state, int index) {
+        byte[] bytes = state.rewardValues.get(index);
         if (bytes == null) {
-            throw new IllegalStateException("group " + groupId + ": header lists reward " + index + " but the store has none");
+            throw new IllegalStateException("group " + groupId + ": header lists reward " + index + " but the entry has none");
         }
         return rewards.decode(bytes);
     }
 
-    public void deleteReward(String groupId, GroupState state, int index) {
-        groups.delete(StoreKeys.member(groupId, StoreKeys.REWARD, index));
+    public void deleteReward(GroupState state, int index) {
         state.removeExternalReward(index);
     }
 
     /**
-     * Closes an open group: deletes its prompt, completions and rewards, turns the header into a
-     * marker of {@code status} that is due (forgotten) at {@code markerDeadlineMs}.
+     * Closes an open group: drops its prompt, completions and rewards, turns its entry into a marker of
+     * {@code status} that is due (forgotten) at {@code markerDeadlineMs}.
      */
     public void close(String groupId, GroupState state, GroupStatus status, long nowMs, long markerDeadlineMs, BitSet emitted) {
-        state.completions.stream().forEach(i -> groups.delete(StoreKeys.member(groupId, StoreKeys.COMPLETION, i)));
-        state.externalRewards.stream().forEach(i -> groups.delete(StoreKeys.member(groupId, StoreKeys.REWARD, i)));
-        if (state.groupSize > 0) {
-            groups.delete(StoreKeys.member(groupId, StoreKeys.PROMPT));
-        }
         deadlines.delete(StoreKeys.deadline(state.deadlineMs, groupId));
         state.close(status, nowMs, markerDeadlineMs, emitted);
         create(groupId, state);
@@ -160,7 +180,7 @@ public final class GroupStore {
         deadlines.delete(StoreKeys.deadline(due.deadlineMs(), due.groupId()));
     }
 
-    private void putHeader(String groupId, GroupState s) {
+    private void putEntry(String groupId, GroupState s) {
         GroupHeader header = GroupHeader.newBuilder()
                 .setStatus(s.status)
                 .setGroupSize(s.groupSize)
@@ -173,7 +193,83 @@ public final class GroupStore {
                 .setClosedAtMs(s.closedAtMs)
                 .setEmitted(bits(s.emitted))
                 .build();
-        groups.put(StoreKeys.member(groupId, StoreKeys.HEADER), headers.encode(header));
+        byte[] h = headers.encode(header);
+        entry.reset();
+        entry.write(ENTRY_FORMAT);
+        entry.writeLong(h.length).writeRange(h, 0, h.length);
+        if (s.prompt != null) {
+            section(StoreKeys.PROMPT, 0, s.prompt);
+        }
+        s.completionValues.forEach((index, value) -> section(StoreKeys.COMPLETION, index, value));
+        s.rewardValues.forEach((index, value) -> section(StoreKeys.REWARD, index, value));
+        groups.put(StoreKeys.member(groupId, StoreKeys.HEADER), entry.toByteArray());
+    }
+
+    private void section(byte tag, int index, byte[] value) {
+        entry.write(tag);
+        entry.writeLong(index).writeLong(value.length).writeRange(value, 0, value.length);
+    }
+
+    private GroupState readEntry(String groupId, byte[] bytes) {
+        try {
+            AvroBytes.Reader r = new AvroBytes.Reader(bytes, 1, bytes.length);
+            int headerLength = Math.toIntExact(r.readLong());
+            int from = r.pos();
+            GroupState state = fromHeader(headers.decode(Arrays.copyOfRange(bytes, from, Math.addExact(from, headerLength))));
+            r = new AvroBytes.Reader(bytes, from + headerLength, bytes.length);
+            while (!r.atEnd()) {
+                byte tag = bytes[r.pos()];
+                r = new AvroBytes.Reader(bytes, r.pos() + 1, bytes.length);
+                int index = r.readInt();
+                int length = Math.toIntExact(r.readLong());
+                int start = r.pos();
+                byte[] value = Arrays.copyOfRange(bytes, start, Math.addExact(start, length));
+                if (value.length != length) {
+                    throw new IllegalArgumentException("truncated section");
+                }
+                switch (tag) {
+                    case StoreKeys.PROMPT -> state.prompt = value;
+                    case StoreKeys.COMPLETION -> state.completionValues.put(index, value);
+                    case StoreKeys.REWARD -> state.rewardValues.put(index, value);
+                    default -> throw new IllegalArgumentException("unknown section tag " + tag);
+                }
+                r = new AvroBytes.Reader(bytes, start + length, bytes.length);
+            }
+            return state;
+        } catch (IllegalArgumentException | ArithmeticException | IndexOutOfBoundsException e) {
+            throw new IllegalStateException("ranker state of group " + groupId + " is corrupt: " + e, e);
+        }
+    }
+
+    /**
+     * A format-2 open group (restored from a previous release's changelog) keeps its prompt, completions and rewards under
+     * keys of their own: read them into {@code state}, delete those keys and write the single entry, all in this transaction.
+     */
+    private void moveLegacyMembers(String groupId, GroupState state) {
+        Bytes promptKey = StoreKeys.member(groupId, StoreKeys.PROMPT);
+        state.prompt = groups.get(promptKey);
+        if (state.prompt != null) {
+            groups.delete(promptKey);
+        }
+        state.completions.stream().forEach(i -> {
+            Bytes key = StoreKeys.member(groupId, StoreKeys.COMPLETION, i);
+            byte[] value = groups.get(key);
+            if (value == null) {
+                throw new IllegalStateException("group " + groupId + ": header lists completion " + i + " but the store has none");
+            }
+            state.completionValues.put(i, value);
+            groups.delete(key);
+        });
+        state.externalRewards.stream().forEach(i -> {
+            Bytes key = StoreKeys.member(groupId, StoreKeys.REWARD, i);
+            byte[] value = groups.get(key);
+            if (value == null) {
+                throw new IllegalStateException("group " + groupId + ": header lists reward " + i + " but the store has none");
+            }
+            state.rewardValues.put(i, value);
+            groups.delete(key);
+        });
+        putEntry(groupId, state);
     }
 
     private static GroupState fromHeader(GroupHeader h) {

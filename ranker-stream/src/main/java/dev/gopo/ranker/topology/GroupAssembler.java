@@ -1,19 +1,19 @@
 package dev.gopo.ranker.topology;
 
-import dev.gopo.avro.AdvantageGroup;
-import dev.gopo.avro.Completion;
 import dev.gopo.avro.Reward;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.platform.Durations;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.RewardSource;
 import dev.gopo.ranker.advantage.AdvantageEstimator;
+import dev.gopo.ranker.advantage.GroupAdvantages;
+import dev.gopo.ranker.state.AvroBytes;
 import dev.gopo.ranker.state.GroupState;
 import dev.gopo.ranker.state.GroupStore;
 import dev.gopo.ranker.state.avro.GroupStatus;
-import dev.gopo.ranker.state.avro.StoredCompletion;
-import dev.gopo.ranker.state.avro.StoredPrompt;
+import dev.gopo.ranker.state.StoredCompletionBytes;
 import dev.gopo.ranker.state.avro.StoredReward;
+import dev.gopo.schemas.registry.SchemaRegistry;
 import dev.gopo.schemas.topic.Estimator;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,18 +57,23 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
     private final long timeoutMs;
     private final long retentionMs;
     private final Map<Estimator, AdvantageEstimator> estimators = new EnumMap<>(Estimator.class);
+    private final Map<Estimator, String> topics = new EnumMap<>(Estimator.class);
+    private final AdvantageGroupWriter writer;
+    private final AvroBytes.Writer stateBuffer = new AvroBytes.Writer(1024);
     private ProcessorContext<String, Object> context;
     private GroupStore store;
     private RankerMetrics metrics;
     private DeadLetterRouter deadLetters;
     private long startedAtMs;
 
-    GroupAssembler(RankerConfig config) {
+    GroupAssembler(RankerConfig config, SchemaRegistry registry) {
         this.config = config;
         this.source = config.rewardSource();
         this.timeoutMs = config.groupTimeout().toMillis();
         this.retentionMs = config.emittedRetention().toMillis();
         config.estimators().forEach(e -> estimators.put(e, AdvantageEstimator.of(e, config.grpoEps())));
+        config.estimators().forEach(e -> topics.put(e, config.advantagesTopic(e)));
+        this.writer = new AdvantageGroupWriter(registry);
     }
 
     @Override
@@ -92,9 +97,9 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
         }
     }
 
-    private void onCompletion(String groupId, Completion c, byte[] raw, long timestamp) {
+    private void onCompletion(String groupId, IncomingCompletion c, byte[] raw, long timestamp) {
         long now = context.currentSystemTimeMs();
-        int index = c.getIndex();
+        int index = c.index();
         GroupState state = store.state(groupId);
         if (state != null && !state.isOpen()) {
             afterClose(groupId, state, index, "completion", raw);
@@ -105,21 +110,20 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
             state = GroupState.open(now, now + timeoutMs);
         }
         if (state.groupSize() == 0) {
-            state.groupSize(c.getGroupSize());
-            store.putPrompt(groupId, new StoredPrompt(c.getPromptId(), c.getTask(), c.getPromptTokenIds()));
+            state.groupSize(c.groupSize());
+            store.putPrompt(state, c.storedPrompt(stateBuffer));
             rejectEarlyRewardsOutOfRange(groupId, state);
-        } else if (state.groupSize() != c.getGroupSize()) {
+        } else if (state.groupSize() != c.groupSize()) {
             deadLetters.reject(groupId, raw, new Rejection(DeadLetterReason.GROUP_SIZE_MISMATCH, "completion " + index + " of group " + groupId
-                    + " says group size " + c.getGroupSize() + " but the group's first completion said " + state.groupSize()));
+                    + " says group size " + c.groupSize() + " but the group's first completion said " + state.groupSize()));
             return;
         }
         if (state.hasCompletion(index)) {
             metrics.duplicate();
             return;
         }
-        Double inline = source.usesInline() ? c.getReward() : null;
-        store.putCompletion(groupId, state, index, new StoredCompletion(c.getTokenIds(), c.getBehaviourLogProbs(), c.getPolicyVersion(),
-                c.getGeneratorId(), inline, c.getPolicyStep(), c.getTemperature()));
+        Double inline = source.usesInline() ? c.reward() : null;
+        store.putCompletion(state, index, c.storedCompletion(stateBuffer, inline), inline != null);
         state.observe(timestamp);
         emitOrSave(groupId, state, isNew, now);
     }
@@ -147,7 +151,7 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
             return;
         }
         RecordMetadata meta = context.recordMetadata().orElseThrow();
-        store.putReward(groupId, state, index, new StoredReward(r.getReward(), meta.partition(), meta.offset()));
+        store.putReward(state, index, new StoredReward(r.getReward(), meta.partition(), meta.offset()));
         state.observe(timestamp);
         emitOrSave(groupId, state, isNew, now);
     }
@@ -156,11 +160,11 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
     private void rejectEarlyRewardsOutOfRange(String groupId, GroupState state) {
         for (int index : state.externalRewardIndices()) {
             if (index >= state.groupSize()) {
-                StoredReward reward = store.reward(groupId, index);
+                StoredReward reward = store.reward(groupId, state, index);
                 deadLetters.rejectStored(config.topicNames().rewards(), reward.getPartition(), reward.getOffset(), groupId,
                         DeadLetterReason.INDEX_OUT_OF_RANGE, "reward index " + index + " of group " + groupId + " arrived before the group's completions, "
                                 + "which say group size " + state.groupSize() + " (indices 0.." + (state.groupSize() - 1) + ")");
-                store.deleteReward(groupId, state, index);
+                store.deleteReward(state, index);
             }
         }
     }
@@ -203,30 +207,31 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
     /** One record per estimator; an estimator whose advantages overflow dead-letters the group for itself alone. */
     private void forwardPerEstimator(String groupId, LoadedGroup group, long now) {
         for (Map.Entry<Estimator, AdvantageEstimator> e : estimators.entrySet()) {
-            AdvantageGroup out;
+            GroupAdvantages advantages;
             try {
-                out = group.toRecord(e.getKey(), e.getValue().estimate(group.rewards()), now);
+                advantages = e.getValue().estimate(group.rewards());
             } catch (ArithmeticException overflow) {
                 deadLetters.rejectStored(config.topicNames().completions(), context.taskId().partition(), null, groupId,
                         DeadLetterReason.NON_FINITE_REWARD, "group " + groupId + " not emitted by estimator " + e.getKey() + ": "
                                 + overflow.getMessage() + "; rewards " + Arrays.toString(group.rewards()));
                 continue;
             }
+            byte[] out = writer.write(topics.get(e.getKey()), group, e.getKey(), advantages, now);
             context.forward(new Record<>(groupId, out, now), RankerTopology.sinkName(e.getKey()));
         }
     }
 
     private LoadedGroup load(String groupId, GroupState state, boolean partial) {
         int[] indices = state.scored(source).stream().toArray();
-        List<StoredCompletion> completions = new ArrayList<>(indices.length);
+        List<StoredCompletionBytes> completions = new ArrayList<>(indices.length);
         double[] rewards = new double[indices.length];
         for (int k = 0; k < indices.length; k++) {
-            StoredCompletion c = store.completion(groupId, indices[k]);
-            Double external = state.hasExternalReward(indices[k]) ? store.reward(groupId, indices[k]).getReward() : null;
+            StoredCompletionBytes c = store.completion(groupId, state, indices[k]);
+            Double external = state.hasExternalReward(indices[k]) ? store.reward(groupId, state, indices[k]).getReward() : null;
             completions.add(c);
-            rewards[k] = source.pick(c.getInlineReward(), external, config.rewardPreference());
+            rewards[k] = source.pick(c.inlineReward(), external, config.rewardPreference());
         }
-        return new LoadedGroup(groupId, state.groupSize(), partial, store.prompt(groupId), indices, completions, rewards, state.lastEventMs());
+        return new LoadedGroup(groupId, state.groupSize(), partial, store.prompt(groupId, state), indices, completions, rewards, state.lastEventMs());
     }
 
     /** A record for a group that is no longer open. */

@@ -1,6 +1,5 @@
 package dev.gopo.ranker.topology;
 
-import dev.gopo.avro.Completion;
 import dev.gopo.avro.Reward;
 
 /**
@@ -11,7 +10,7 @@ import dev.gopo.avro.Reward;
 sealed interface GroupEvent permits GroupEvent.CompletionArrived, GroupEvent.RewardArrived {
     byte[] raw();
 
-    record CompletionArrived(Completion completion, byte[] raw) implements GroupEvent {
+    record CompletionArrived(IncomingCompletion completion, byte[] raw) implements GroupEvent {
     }
 
     record RewardArrived(Reward reward, byte[] raw) implements GroupEvent {

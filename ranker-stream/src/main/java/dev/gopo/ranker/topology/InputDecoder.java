@@ -3,16 +3,15 @@ package dev.gopo.ranker.topology;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.schemas.serde.SchemaUnavailableException;
 import java.util.function.BiFunction;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * First stage for one input topic: decodes the raw value with the registry-backed Avro
- * deserializer, runs the record-level checks and forwards a {@link GroupEvent} to the assembler;
+ * First stage for one input topic: decodes the raw value (completions: {@link CompletionReader}, which
+ * scans them in place; rewards: the registry-backed Avro deserializer), runs the record-level checks and forwards a {@link GroupEvent} to the assembler;
  * anything undecodable or invalid goes to the dead-letter topic instead, and processing goes on.
  *
  * <p>The topic is consumed as bytes (not with an Avro serde) precisely so that a bad record can be
@@ -20,8 +19,14 @@ import org.apache.kafka.streams.processor.api.Record;
  * A schema registry that cannot be reached is not the record's fault: that failure propagates
  * (the instance stops and its last transaction is aborted) rather than dead-lettering good records.
  */
-final class InputDecoder<T extends SpecificRecord> implements Processor<String, byte[], String, Object> {
-    private final Deserializer<T> deserializer;
+final class InputDecoder<T> implements Processor<String, byte[], String, Object> {
+    /** Turns a record's value into {@code T}; a {@link SerializationException} means the bytes are bad (or the registry failed). */
+    @FunctionalInterface
+    interface Decode<T> {
+        T decode(String topic, Headers headers, byte[] raw);
+    }
+
+    private final Decode<T> deserializer;
     private final RankerMetrics.Input input;
     private final BiFunction<String, T, Rejection> check;
     private final BiFunction<T, byte[], GroupEvent> toEvent;
@@ -29,7 +34,7 @@ final class InputDecoder<T extends SpecificRecord> implements Processor<String, 
     private RankerMetrics metrics;
     private DeadLetterRouter deadLetters;
 
-    InputDecoder(Deserializer<T> deserializer, RankerMetrics.Input input, BiFunction<String, T, Rejection> check,
+    InputDecoder(Decode<T> deserializer, RankerMetrics.Input input, BiFunction<String, T, Rejection> check,
                  BiFunction<T, byte[], GroupEvent> toEvent) {
         this.deserializer = deserializer;
         this.input = input;
@@ -56,7 +61,7 @@ final class InputDecoder<T extends SpecificRecord> implements Processor<String, 
         String topic = context.recordMetadata().map(m -> m.topic()).orElse(input.tag);
         T value;
         try {
-            value = deserializer.deserialize(topic, record.headers(), raw);
+            value = deserializer.decode(topic, record.headers(), raw);
         } catch (SchemaUnavailableException e) {
             // Same classification as every poll worker (DeadLetteringDecoder): not the record's fault, never dead-lettered.
             // A stream thread cannot wait minutes inside a transaction, so the instance stops instead and its open

@@ -1,7 +1,5 @@
 package dev.gopo.ranker.topology;
 
-import dev.gopo.avro.AdvantageGroup;
-import dev.gopo.avro.Completion;
 import dev.gopo.avro.DeadLetter;
 import dev.gopo.avro.Reward;
 import dev.gopo.ranker.RankerConfig;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.AutoOffsetReset;
@@ -66,7 +65,7 @@ public final class RankerTopology {
 
         topology.addSource(AutoOffsetReset.earliest(), COMPLETIONS_SOURCE, new UsePartitionTimeOnInvalidTimestamp(),
                 new StringDeserializer(), new ByteArrayDeserializer(), names.completions());
-        topology.addProcessor(COMPLETIONS_DECODER, () -> new InputDecoder<>(new AvroDeserializer<>(registry, Completion.class),
+        topology.addProcessor(COMPLETIONS_DECODER, () -> new InputDecoder<>(new CompletionReader(registry),
                 RankerMetrics.Input.COMPLETIONS, (key, c) -> RecordChecks.completion(key, c, config), GroupEvent.CompletionArrived::new),
                 COMPLETIONS_SOURCE);
         decoders.add(COMPLETIONS_DECODER);
@@ -74,19 +73,19 @@ public final class RankerTopology {
         if (config.rewardSource().readsRewardsTopic()) {
             topology.addSource(AutoOffsetReset.earliest(), REWARDS_SOURCE, new UsePartitionTimeOnInvalidTimestamp(),
                     new StringDeserializer(), new ByteArrayDeserializer(), names.rewards());
-            topology.addProcessor(REWARDS_DECODER, () -> new InputDecoder<>(new AvroDeserializer<>(registry, Reward.class),
+            topology.addProcessor(REWARDS_DECODER, () -> new InputDecoder<>(new AvroDeserializer<>(registry, Reward.class)::deserialize,
                     RankerMetrics.Input.REWARDS, (key, r) -> RecordChecks.reward(key, r, config), GroupEvent.RewardArrived::new),
                     REWARDS_SOURCE);
             decoders.add(REWARDS_DECODER);
         }
 
-        topology.addProcessor(ASSEMBLER, () -> new GroupAssembler(config), decoders.toArray(String[]::new));
+        topology.addProcessor(ASSEMBLER, () -> new GroupAssembler(config, registry), decoders.toArray(String[]::new));
         topology.addStateStore(GroupStore.groupsStore(), ASSEMBLER);
         topology.addStateStore(GroupStore.deadlinesStore(), ASSEMBLER);
 
         for (Estimator estimator : config.estimators()) {
-            topology.addSink(sinkName(estimator), config.advantagesTopic(estimator), new StringSerializer(),
-                    new AvroSerializer<AdvantageGroup>(registry), ASSEMBLER);
+            // the assembler writes AdvantageGroup in the Confluent wire format itself (AdvantageGroupWriter): bytes pass through
+            topology.addSink(sinkName(estimator), config.advantagesTopic(estimator), new StringSerializer(), new ByteArraySerializer(), ASSEMBLER);
         }
         List<String> dlqParents = new ArrayList<>(decoders);
         dlqParents.add(ASSEMBLER);

@@ -1,11 +1,9 @@
 package dev.gopo.ranker.topology;
 
-import dev.gopo.avro.Completion;
 import dev.gopo.avro.Reward;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.RewardSource;
-import java.util.List;
 
 /**
  * Checks a single record can make on its own, before it touches any group state (checks against
@@ -16,51 +14,48 @@ final class RecordChecks {
     private RecordChecks() {
     }
 
-    static Rejection completion(String key, Completion c, RankerConfig config) {
-        Rejection keyProblem = key(key, c.getGroupId(), "completion");
+    static Rejection completion(String key, IncomingCompletion c, RankerConfig config) {
+        Rejection keyProblem = key(key, c.groupId(), "completion");
         if (keyProblem != null) {
             return keyProblem;
         }
-        int g = c.getGroupSize();
+        int g = c.groupSize();
         if (g <= 0) {
-            return new Rejection(DeadLetterReason.GROUP_SIZE_MISMATCH, "completion " + c.getIndex() + " of group " + c.getGroupId()
+            return new Rejection(DeadLetterReason.GROUP_SIZE_MISMATCH, "completion " + c.index() + " of group " + c.groupId()
                     + " has group size " + g + "; a group size must be at least 1");
         }
         if (g > config.maxGroupSize()) {
-            return new Rejection(DeadLetterReason.GROUP_SIZE_MISMATCH, "completion " + c.getIndex() + " of group " + c.getGroupId()
+            return new Rejection(DeadLetterReason.GROUP_SIZE_MISMATCH, "completion " + c.index() + " of group " + c.groupId()
                     + " has group size " + g + ", more than --max-group-size " + config.maxGroupSize() + "; raise it if such groups are intended");
         }
-        if (c.getIndex() < 0 || c.getIndex() >= g) {
-            return new Rejection(DeadLetterReason.INDEX_OUT_OF_RANGE, "completion index " + c.getIndex() + " of group " + c.getGroupId()
+        if (c.index() < 0 || c.index() >= g) {
+            return new Rejection(DeadLetterReason.INDEX_OUT_OF_RANGE, "completion index " + c.index() + " of group " + c.groupId()
                     + " is outside 0.." + (g - 1) + " for group size " + g);
         }
-        List<Float> logProbs = c.getBehaviourLogProbs();
-        if (c.getTokenIds().size() != logProbs.size()) {
-            return new Rejection(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.getIndex() + " of group " + c.getGroupId() + " has "
-                    + c.getTokenIds().size() + " token ids but " + logProbs.size() + " behaviour log-probs; they must be one per token");
+        if (c.tokenCount() != c.logProbCount()) {
+            return new Rejection(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.index() + " of group " + c.groupId() + " has "
+                    + c.tokenCount() + " token ids but " + c.logProbCount() + " behaviour log-probs; they must be one per token");
         }
-        for (int t = 0; t < logProbs.size(); t++) {
-            if (!Float.isFinite(logProbs.get(t))) {
-                return new Rejection(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.getIndex() + " of group " + c.getGroupId()
-                        + " has behaviour log-prob " + logProbs.get(t) + " at token " + t + "; log-probs of sampled tokens must be finite");
-            }
+        if (c.nonFiniteLogProbAt() >= 0) {
+            return new Rejection(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.index() + " of group " + c.groupId()
+                    + " has behaviour log-prob " + c.nonFiniteLogProb() + " at token " + c.nonFiniteLogProbAt() + "; log-probs of sampled tokens must be finite");
         }
-        if (!(c.getTemperature() > 0) || Double.isInfinite(c.getTemperature())) {
-            return new Rejection(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.getIndex() + " of group " + c.getGroupId()
-                    + " says it was sampled at temperature " + c.getTemperature() + "; a sampling temperature is a finite number > 0");
+        if (!(c.temperature() > 0) || Double.isInfinite(c.temperature())) {
+            return new Rejection(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.index() + " of group " + c.groupId()
+                    + " says it was sampled at temperature " + c.temperature() + "; a sampling temperature is a finite number > 0");
         }
-        if (c.getPolicyStep() < 0 || c.getPolicyVersion() < 0) {
-            return new Rejection(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.getIndex() + " of group " + c.getGroupId()
-                    + " has policy version " + c.getPolicyVersion() + " and policy step " + c.getPolicyStep()
+        if (c.policyStep() < 0 || c.policyVersion() < 0) {
+            return new Rejection(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.index() + " of group " + c.groupId()
+                    + " has policy version " + c.policyVersion() + " and policy step " + c.policyStep()
                     + "; both count from 0 (the reference policy)");
         }
-        Double reward = c.getReward();
+        Double reward = c.reward();
         if (config.rewardSource().usesInline() && reward != null && !Double.isFinite(reward)) {
-            return new Rejection(DeadLetterReason.NON_FINITE_REWARD, "completion " + c.getIndex() + " of group " + c.getGroupId()
+            return new Rejection(DeadLetterReason.NON_FINITE_REWARD, "completion " + c.index() + " of group " + c.groupId()
                     + " has inline reward " + reward + "; rewards must be finite");
         }
         if (config.rewardSource() == RewardSource.INLINE && reward == null) {
-            return new Rejection(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.getIndex() + " of group " + c.getGroupId()
+            return new Rejection(DeadLetterReason.INCONSISTENT_RECORD, "completion " + c.index() + " of group " + c.groupId()
                     + " has no inline reward but the ranker runs with --reward-source INLINE; use EXTERNAL or ANY when rewards come from the rewards topic");
         }
         return null;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gopo.ranker.state.avro.StoredCompletion;
+import dev.gopo.ranker.state.avro.StoredPrompt;
 import java.util.List;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -54,11 +55,35 @@ class StateCodecTest {
 
         StoredCompletion read = codec.decode(out.toByteArray());
         assertThat(read).isEqualTo(new StoredCompletion(List.of(5, 6), List.of(-0.5f, -1f), 3L, "gen-old", 0.5, 0L, 1.0));
+        // the byte-range view the assembler uses upgrades it to format 2 on the fly
+        StoredCompletionBytes view = StoredCompletionBytes.read(out.toByteArray());
+        assertThat(view.bytes()).isEqualTo(codec.encode(read));
+        assertThat(view.inlineReward()).isEqualTo(0.5);
         // and values of the unchanged types written as format 1 read as they are
         StateCodec<dev.gopo.ranker.state.avro.StoredReward> rewards = new StateCodec<>(dev.gopo.ranker.state.avro.StoredReward.class);
         byte[] reward = rewards.encode(new dev.gopo.ranker.state.avro.StoredReward(1.5, 2, 7L));
         reward[0] = 1;
         assertThat(rewards.decode(reward).getReward()).isEqualTo(1.5);
+    }
+
+    @Test
+    void theByteRangeViewsSplitAStoredValueWhereTheEmittedRecordNeedsIt() {
+        StoredCompletion c = new StoredCompletion(List.of(5, 600, 70_000), List.of(-0.5f, -1f, -2f), 9L, "gen-a", null, 44L, 0.7);
+        byte[] bytes = codec.encode(c);
+        StoredCompletionBytes view = StoredCompletionBytes.read(bytes);
+        assertThat(view.inlineReward()).isNull();
+        AvroBytes.Writer w = new AvroBytes.Writer(16);
+        assertThat(StoredCompletionBytes.encode(w, bytes, view.payloadFrom(), view.payloadTo(), null, 44L, 0.7)).isEqualTo(bytes);
+        assertThat(java.util.Arrays.copyOfRange(bytes, view.tailFrom(), view.tailTo()))
+                .isEqualTo(new AvroBytes.Writer(16).writeLong(44L).writeDouble(0.7).toByteArray());
+
+        StateCodec<StoredPrompt> prompts = new StateCodec<>(StoredPrompt.class);
+        byte[] prompt = prompts.encode(new StoredPrompt("p-1", "task", List.of(1, 2, 3)));
+        StoredPromptBytes p = StoredPromptBytes.read(prompt);
+        assertThat(StoredPromptBytes.encode(w, prompt, p.idAndTaskFrom(), p.idAndTaskTo(), p.tokensFrom(), p.tokensTo())).isEqualTo(prompt);
+        assertThat(p.tokensFrom()).isEqualTo(1 + 4 + 5);
+        byte[] corrupt = java.util.Arrays.copyOf(bytes, bytes.length - 1);
+        assertThatThrownBy(() -> StoredCompletionBytes.read(corrupt)).isInstanceOf(IllegalStateException.class).hasMessageContaining("corrupt");
     }
 
     @Test

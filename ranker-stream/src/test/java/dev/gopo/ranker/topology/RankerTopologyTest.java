@@ -12,6 +12,8 @@ import dev.gopo.avro.ScoredCompletion;
 import dev.gopo.ranker.RewardPreference;
 import dev.gopo.ranker.RewardSource;
 import dev.gopo.ranker.advantage.RewardTransform;
+import dev.gopo.ranker.state.GroupStore;
+import dev.gopo.ranker.state.LegacyLayout;
 import dev.gopo.schemas.topic.Estimator;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -19,6 +21,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +77,27 @@ class RankerTopologyTest {
             assertThat(h.storeSizes()).containsExactly(1, 1);
             h.advance(Duration.ofMinutes(11));
             assertThat(h.storeSizes()).containsExactly(0, 0);
+        }
+    }
+
+    @Test
+    void anOpenGroupInThePreviousReleasesLayoutIsMovedIntoOneEntryAndCompletes() {
+        try (RankerHarness h = RankerHarness.start(stateDir, b -> b)) {
+            h.completion(completion("g1", 0, 3, 0.5).build(), 10);
+            h.reward(reward("g1", 1, 0.9).build(), 11);
+            h.completion(completion("g1", 1, 3, null).build(), 12);
+            KeyValueStore<Bytes, byte[]> groups = h.driver.getKeyValueStore(GroupStore.GROUPS);
+            // format 2 (previous release): header, prompt, two completions and one reward under keys of their own
+            assertThat(LegacyLayout.split(groups, "g1")).isEqualTo(4);
+            assertThat(h.storeSizes()).containsExactly(5, 1);
+
+            h.completion(completion("g1", 2, 3, 0.1).build(), 13);
+            List<AdvantageGroup> out = h.advantages();
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).getCompletions()).extracting(ScoredCompletion::getReward).containsExactly(0.5, 0.9, 0.1);
+            assertThat(out.get(0).getCompletions().get(1).getTokenIds()).containsExactly(101, 201);
+            assertThat(out.get(0).getPromptTokenIds()).containsExactly(1, 7, 9);
+            assertThat(h.storeSizes()).as("the member keys are gone with the move").containsExactly(1, 1);
         }
     }
 
