@@ -9,6 +9,7 @@ import dev.gopo.schemas.registry.CompatibilityLevel;
 import dev.gopo.schemas.registry.SchemaRegistryClient;
 import dev.gopo.schemas.registry.SchemaRegistryException;
 import dev.gopo.schemas.serde.AvroDeserializer;
+import dev.gopo.schemas.serde.SchemaUnavailableException;
 import dev.gopo.schemas.serde.AvroSerializer;
 import dev.gopo.schemas.serde.RecordDecodeException;
 import dev.gopo.schemas.serde.RecordDecoder;
@@ -87,9 +88,12 @@ class BadInputIT {
                 .hasMessageContaining("schema registry unreachable at http://127.0.0.1:9/apis/ccompat/v7")
                 .hasMessageContaining("rewards");
         byte[] bytes = {0, 0, 0, 0, 1, 2};
+        // Reading: an unreachable registry is a transient fault, not bad bytes, so it is not a SerializationException
+        // (which workers dead-letter) but a SchemaUnavailableException (which they wait out; ADR 0006).
         assertThatThrownBy(() -> new AvroDeserializer<>(nowhere, Reward.class).deserialize("rewards", bytes))
-                .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("unreachable");
+                .isInstanceOf(SchemaUnavailableException.class)
+                .isNotInstanceOf(SerializationException.class)
+                .hasMessageContaining("schema registry unreachable at http://127.0.0.1:9/apis/ccompat/v7");
     }
 
     @Test
