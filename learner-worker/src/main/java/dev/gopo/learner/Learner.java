@@ -7,6 +7,7 @@ import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.platform.DeadLetteringDecoder;
 import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.platform.PollingWorker;
 import dev.gopo.platform.RecordPublisher;
 import dev.gopo.policy.PolicyModel;
@@ -62,6 +63,8 @@ public final class Learner implements PollingWorker {
     private final StepAssembler assembler;
     private final GroupAdmission admission;
     private final DeadLetteringDecoder<AdvantageGroup> decoder;
+    /** The Prometheus endpoint ({@code --metrics-port}); its gauges read the newest step's metrics. */
+    private final MetricsEndpoint metricsEndpoint;
 
     private long policyVersion;
     private final Map<TopicPartition, Long> checkpointOffsets = new HashMap<>();
@@ -82,6 +85,11 @@ public final class Learner implements PollingWorker {
     private long recordedVersionHighWater;
 
     public Learner(LearnerConfig config, ClusterConfig cluster) throws IOException {
+        this(config, cluster, MetricsEndpoint.off());
+    }
+
+    public Learner(LearnerConfig config, ClusterConfig cluster, MetricsEndpoint metricsEndpoint) throws IOException {
+        this.metricsEndpoint = metricsEndpoint;
         this.config = config;
         this.cluster = cluster;
         this.topics = cluster.topics();
@@ -158,7 +166,8 @@ public final class Learner implements PollingWorker {
         // (Re-)announce the version we start from, so generators that missed it can catch up.
         announcer.announce(policyVersion, trainer.steps(), announcer.save(trainer.policy(), policyVersion));
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                KafkaClients.consumer(cluster, config.learnerId(), config.learnerId()), new StringDeserializer(), new ByteArrayDeserializer())) {
+                KafkaClients.consumer(cluster, config.learnerId(), config.learnerId()), new StringDeserializer(), new ByteArrayDeserializer());
+             MetricsEndpoint.Binding consumerMetrics = metricsEndpoint.bindKafka(consumer)) {
             assignAndSeek(consumer);
             long lastRecordNanos = System.nanoTime();
             while (!stop.get() && !maxStepsReached()) {
@@ -283,6 +292,7 @@ public final class Learner implements PollingWorker {
                 recomputedSteps, skippedSteps, publisher.deadLetterCount(), wallSeconds, groups);
         publisher.send(topics.metrics(), config.learnerId(), TrainingMetrics.newBuilder().setLearnerId(config.learnerId())
                 .setStep(result.step()).setPolicyVersion(policyVersion).setMetrics(metrics).setTimestampMs(System.currentTimeMillis()).build());
+        metricsEndpoint.latest(StepMetrics.forScrapers(metrics, result.step(), policyVersion));
         log.info(String.format("step %d: loss/policy %.4f loss/kl %.5f ratio/mean %.4f clip %.3f grad/norm %.3f lag %.1f steps "
                         + "(max %.0f) tokens/s %.0f (%d ms)",
                 result.step(), result.policyLoss(), result.kl(), result.ratioMean(), result.clipFraction(), result.gradNorm(),

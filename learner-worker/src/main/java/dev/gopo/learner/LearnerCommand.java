@@ -2,6 +2,8 @@ package dev.gopo.learner;
 
 import dev.gopo.platform.DurationConverter;
 import dev.gopo.platform.ClusterOptions;
+import dev.gopo.platform.MetricsEndpoint;
+import dev.gopo.platform.MetricsOptions;
 import dev.gopo.platform.WorkerProcess;
 import dev.gopo.policy.training.AdamWConfig;
 import dev.gopo.policy.training.LossConfig;
@@ -22,6 +24,9 @@ public final class LearnerCommand implements Callable<Integer> {
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
+
+    @Mixin
+    MetricsOptions metrics = new MetricsOptions();
 
     @Option(names = "--learner-id", defaultValue = "learner-0", description = "Learner id: consumer group and metrics key. Default: ${DEFAULT-VALUE}")
     String learnerId;
@@ -115,7 +120,9 @@ public final class LearnerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LearnerConfig config = toConfig();
-        return WorkerProcess.run("learner", cluster.toConfig(), c -> new Learner(config, c));
+        try (MetricsEndpoint endpoint = metrics.start("learner")) {
+            return WorkerProcess.run("learner", cluster.toConfig(), c -> new Learner(config, c, endpoint));
+        }
     }
 
     /** Entry point for running the learner as its own process (e.g. in the crash test). */

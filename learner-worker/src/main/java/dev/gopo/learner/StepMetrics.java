@@ -53,6 +53,17 @@ final class StepMetrics {
     }
 
     /**
+     * What the learner's Prometheus gauges read ({@code --metrics-port}): the step's metrics plus {@code train/step} and
+     * {@code policy/version}, so a dashboard can tell a stalled learner (flat step) from a quiet one.
+     */
+    static Map<String, Double> forScrapers(Map<String, Double> stepMetrics, long step, long policyVersion) {
+        Map<String, Double> m = new LinkedHashMap<>(stepMetrics);
+        m.put("train/step", (double) step);
+        m.put("policy/version", (double) policyVersion);
+        return m;
+    }
+
+    /**
      * The staleness histogram of one step: for each staleness {@code k} (optimiser steps, {@code S - min policyStep} of a
      * group) the number of the step's groups that had it, ascending in {@code k}; only non-zero buckets.
      */

@@ -1,0 +1,86 @@
+package dev.gopo.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.gopo.avro.TrainingMetrics;
+import dev.gopo.platform.MetricsEndpoint;
+import dev.gopo.policy.training.TrainerConfig;
+import dev.gopo.schemas.topic.Estimator;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scrapes the Prometheus endpoint of a running learner ({@code --metrics-port}) and checks it against the metrics topic. */
+class LearnerMetricsEndpointIT {
+    @TempDir
+    Path tmp;
+
+    private static String scrape(int port) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    private static double value(String text, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{worker=\"learner\"\\} (\\S+)$").matcher(text);
+        assertThat(m.find()).as(name + " in\n" + text).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void aRunningLearnerServesItsStepMetricsAndItsConsumerMetrics() throws Exception {
+        LearnerHarness h = new LearnerHarness("learner-metrics");
+        Path init = Fixtures.tinyPolicy(tmp.resolve("init"));
+        h.produceGroups(4, 4, 0);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        LearnerConfig config = new LearnerConfig("learner-metrics", Estimator.GOPO, 2, 1000, 4, 2, false, tmp.resolve("work"), init,
+                TrainerConfig.defaults(1e-3), 0, Duration.ofSeconds(30), 0, false);
+        AtomicBoolean stop = new AtomicBoolean();
+        try (MetricsEndpoint endpoint = MetricsEndpoint.start(port, "learner");
+             Learner learner = new Learner(config, h.cluster, endpoint)) {
+            CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
+                try {
+                    learner.run(stop);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            String text = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!text.contains("gopo_train_step{worker=\"learner\"} 2.0") && System.nanoTime() < deadline && !run.isDone()) {
+                Thread.sleep(200);
+                text = scrape(port);
+            }
+            stop.set(true);
+            run.get(60, TimeUnit.SECONDS);
+
+            assertThat(text).contains("gopo_train_step{worker=\"learner\"} 2.0")
+                    .contains("kafka_consumer_")
+                    .doesNotContain("gopo_lag_hist");
+            List<TrainingMetrics> published = h.readAll(h.cluster.topicNames().metrics(),
+                    h.cluster.topics().metrics().valueSerde().deserializer(), 2, Duration.ofSeconds(20));
+            var last = published.get(1).getMetrics();
+            for (String key : List.of("loss/policy", "loss/kl", "ratio/clip_fraction", "grad/norm", "lag/optimizer_steps",
+                    "throughput/tokens_per_s", "train/tokens")) {
+                assertThat(value(text, MetricsEndpoint.prometheusName(key))).as(key).isCloseTo(last.get(key), within(1e-9));
+            }
+        }
+    }
+}
