@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,18 +33,37 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gopo bench-learner}: learner throughput through Kafka vs a bare DJL step on the same batches.
+ * {@code gopo bench-learner}: learner step time through Kafka vs a bare DJL step on the same batches.
  *
- * <p>For each model size it produces {@code steps x groupsPerStep} synthetic groups to the embedded
- * broker, runs the real {@link Learner} (consume, decode, assemble, step, metrics, checkpoints,
- * announcements) for {@code steps} steps, then, in the same process, runs the same batches through
- * a bare {@link PolicyTrainer} with no Kafka. The ratio is the pipeline's overhead.
+ * <p>For each model size it runs {@code repeats} rounds; each round has one bare block (a fresh
+ * {@link PolicyTrainer} from the same initial policy, no Kafka) and one pipeline block (a fresh
+ * {@link Learner} consuming the same groups from its own topic: consume, decode, assemble, step,
+ * metrics, checkpoints, announcements). Both blocks run {@code warmupSteps + steps} steps on the
+ * same batches and discard the first {@code warmupSteps}; the order alternates (bare first in even
+ * rounds, pipeline first in odd rounds), so neither side is always the one that runs on a colder
+ * process or a busier machine. It reports the median block step time of each side with its spread,
+ * and the ratio of the medians.
+ *
+ * <p>Why: a single bare-then-pipeline pass with one warm-up step gave ratios above 1 (a pipeline
+ * faster than the bare loop it wraps); see the README's benchmark section for what was measured.
  */
 @Command(name = "bench-learner", mixinStandardHelpOptions = true,
-        description = "Benchmark: learner tokens/s and step time through Kafka vs a bare DJL step on the same batches, for two model sizes.")
+        description = "Benchmark: learner step time and tokens/s through Kafka vs a bare DJL step on the same batches, "
+                + "warmed up, interleaved and repeated, for each model size.")
 public final class LearnerBenchmark implements Callable<Integer> {
-    @Option(names = "--steps", defaultValue = "12", description = "Measured steps per size. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--steps", defaultValue = "10", description = "Measured steps per block (after the warm-up). Default: ${DEFAULT-VALUE}")
     int steps;
+
+    @Option(names = "--warmup-steps", defaultValue = "3",
+            description = "Steps run and discarded at the start of every block (JIT, native allocator, caches). Default: ${DEFAULT-VALUE}")
+    int warmupSteps;
+
+    @Option(names = "--repeats", defaultValue = "4",
+            description = "Rounds per size; each round runs one bare and one pipeline block, in alternating order. Default: ${DEFAULT-VALUE}")
+    int repeats;
+
+    @Option(names = "--sizes", defaultValue = "small,tiny", split = ",", description = "Model sizes, in this order (tiny, small). Default: ${DEFAULT-VALUE}")
+    List<String> sizes;
 
     @Option(names = "--groups-per-step", defaultValue = "4", description = "Groups per step. Default: ${DEFAULT-VALUE}")
     int groupsPerStep;
@@ -62,18 +82,157 @@ public final class LearnerBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 2 || groupsPerStep < 1 || groupSize < 2 || completionTokens < 1) {
-            throw new IllegalArgumentException("need --steps >= 2, --groups-per-step >= 1, --group-size >= 2, --completion-tokens >= 1");
+        if (steps < 1 || warmupSteps < 1 || repeats < 1 || groupsPerStep < 1 || groupSize < 2 || completionTokens < 1) {
+            throw new IllegalArgumentException("need --steps >= 1, --warmup-steps >= 1 (the pipeline is timed from the end of a warm-up step), "
+                    + "--repeats >= 1, --groups-per-step >= 1, --group-size >= 2, --completion-tokens >= 1");
         }
-        System.out.printf("learner benchmark: %d steps x %d groups x G=%d x %d tokens; %d cores, %s%n", steps, groupsPerStep, groupSize,
-                completionTokens, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+        for (String size : sizes) {
+            if (!size.equals("tiny") && !size.equals("small")) {
+                throw new IllegalArgumentException("--sizes takes tiny and/or small, not " + size);
+            }
+        }
+        System.out.printf("learner benchmark: %d repeats x (bare block, pipeline block) in alternating order; each block %d warm-up + %d "
+                        + "measured steps x %d groups x G=%d x %d tokens; %d cores, %s, load %s%n", repeats, warmupSteps, steps, groupsPerStep,
+                groupSize, completionTokens, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), loadAverage());
         try (EmbeddedInfra infra = EmbeddedInfra.start(workDir.resolve("infra"), 1, true)) {
-            for (String size : List.of("tiny", "small")) {
+            for (String size : sizes) {
                 PolicyConfig model = size.equals("tiny") ? PolicyConfig.tiny() : PolicyConfig.small();
                 runSize(infra, size, model);
             }
         }
         return 0;
+    }
+
+    /** Per-step durations of one block in ms, warm-up steps first. */
+    private record Block(double[] stepMs) {
+        double measuredMeanMs(int warmup) {
+            double sum = 0;
+            for (int i = warmup; i < stepMs.length; i++) {
+                sum += stepMs[i];
+            }
+            return sum / (stepMs.length - warmup);
+        }
+
+        String warmup(int warmup) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < warmup; i++) {
+                b.append(i == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.0f", stepMs[i]));
+            }
+            return b.toString();
+        }
+    }
+
+    private void runSize(EmbeddedInfra infra, String size, PolicyConfig model) throws Exception {
+        Path dir = Files.createDirectories(workDir.resolve(size));
+        Path init = dir.resolve("init");
+        try (PolicyModel m = PolicyModel.create(model, Tokenizer.ascii())) {
+            m.save(init);
+        }
+        int total = warmupSteps + steps;
+        int promptTokens = Math.min(16, model.maxSeqLen() - completionTokens);
+        List<AdvantageGroup> groups = SyntheticGroups.make(total * groupsPerStep, groupSize, promptTokens, completionTokens, 42);
+        List<List<TrainingSequence>> batches = new ArrayList<>();
+        for (int s = 0; s < total; s++) {
+            batches.add(StepAssembler.sequences(groups.subList(s * groupsPerStep, (s + 1) * groupsPerStep)));
+        }
+        long tokensPerStep = (long) groupsPerStep * groupSize * completionTokens;
+        TrainerConfig trainerConfig = TrainerConfig.defaults(1e-4);
+
+        double[] bare = new double[repeats];
+        double[] pipe = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            boolean bareFirst = r % 2 == 0;
+            Block b = null;
+            Block p = null;
+            for (int half = 0; half < 2; half++) {
+                if ((half == 0) == bareFirst) {
+                    b = bareBlock(init, trainerConfig, batches);
+                } else {
+                    p = pipelineBlock(infra, size, r, dir, init, trainerConfig, groups);
+                }
+            }
+            bare[r] = b.measuredMeanMs(warmupSteps);
+            pipe[r] = p.measuredMeanMs(warmupSteps);
+            System.out.printf(Locale.ROOT, "%-6s repeat %d (%s first): bare %7.1f ms/step (warm-up steps %s ms) | pipeline %7.1f ms/step "
+                            + "(warm-up steps %s ms) | pipeline/bare %.2f | load %s%n", size, r + 1, bareFirst ? "bare" : "pipeline", bare[r],
+                    b.warmup(warmupSteps), pipe[r], p.warmup(warmupSteps), bare[r] / pipe[r], loadAverage());
+        }
+        Spread bareMs = Spread.of(bare);
+        Spread pipeMs = Spread.of(pipe);
+        // The two blocks of a round run back to back, so their ratio sees the same machine load; its median is
+        // less sensitive to load that drifts between rounds (another build) than the ratio of medians.
+        double[] paired = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            paired[r] = bare[r] / pipe[r];
+        }
+        Spread pairedRatio = Spread.of(paired);
+        System.out.printf(Locale.ROOT, "%-6s %,9d params | bare DJL: median %s ms/step, %.0f tokens/s | learner via Kafka: median %s ms/step, "
+                        + "%.0f tokens/s (incl. consume, decode, metrics, checkpoints + announcements) | pipeline/bare (ratio of medians, "
+                        + "throughput) = %.2f; per-round ratios: median %.2f [min %.2f, max %.2f] | %d repeats, load %s%n",
+                size, model.parameterCount(), bareMs.format(), tokensPerStep * 1000 / bareMs.median(), pipeMs.format(),
+                tokensPerStep * 1000 / pipeMs.median(), bareMs.median() / pipeMs.median(), pairedRatio.median(), pairedRatio.min(),
+                pairedRatio.max(), repeats, loadAverage());
+    }
+
+    /** A fresh trainer from {@code init} on all batches; each step timed on its own. */
+    private static Block bareBlock(Path init, TrainerConfig trainerConfig, List<List<TrainingSequence>> batches) throws Exception {
+        double[] ms = new double[batches.size()];
+        try (PolicyTrainer trainer = PolicyTrainer.create(PolicyModel.load(init), trainerConfig)) {
+            for (int s = 0; s < batches.size(); s++) {
+                long t0 = System.nanoTime();
+                trainer.step(batches.get(s));
+                ms[s] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        return new Block(ms);
+    }
+
+    /**
+     * A fresh learner from {@code init} on its own topics, holding the same groups. Step times are
+     * the gaps between the learner's metrics timestamps; the first step has no predecessor, so it is
+     * charged from the learner's start (construction included) and is always warm-up.
+     */
+    private Block pipelineBlock(EmbeddedInfra infra, String size, int repeat, Path dir, Path init, TrainerConfig trainerConfig,
+            List<AdvantageGroup> groups) throws Exception {
+        int total = warmupSteps + steps;
+        String id = "bench-" + size + "-" + repeat;
+        ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames(id + "."));
+        Topic<String, AdvantageGroup> topic = cluster.topics().advantages();
+        KafkaClients.ensureTopics(cluster, List.of(topic.name()), 1);
+        try (KafkaProducer<String, AdvantageGroup> producer = new KafkaProducer<>(KafkaClients.producer(cluster, "bench"),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            for (AdvantageGroup g : groups) {
+                producer.send(new ProducerRecord<>(topic.name(), g.getGroupId(), g));
+            }
+        }
+        // A learner dir left by an earlier benchmark holds a checkpoint at the last step: the learner would resume
+        // there, train nothing, and publish no metrics. Every block measures from step 0.
+        Path learnerDir = dir.resolve("learner-" + repeat);
+        FileTrees.deleteRecursively(learnerDir);
+        LearnerConfig config = new LearnerConfig(id, Estimator.GOPO, groupsPerStep, Long.MAX_VALUE / 4, LearnerConfig.NO_VERSION_BOUND,
+                checkpointEvery, false, learnerDir, init, trainerConfig, total, Duration.ofSeconds(30), 0, false);
+        long startMs = System.currentTimeMillis();
+        try (Learner learner = new Learner(config, cluster)) {
+            learner.run(new AtomicBoolean());
+        }
+        List<TrainingMetrics> metrics = readMetrics(cluster, total);
+        double[] ms = new double[total];
+        long previous = startMs;
+        for (int s = 0; s < total; s++) {
+            long t = metrics.get(s).getTimestampMs();
+            ms[s] = t - previous;
+            previous = t;
+        }
+        return new Block(ms);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static List<TrainingMetrics> readMetrics(ClusterConfig cluster, int steps) {
@@ -99,63 +258,5 @@ public final class LearnerBenchmark implements Callable<Integer> {
         int code = new picocli.CommandLine(new LearnerBenchmark()).execute(args);
         org.slf4j.LoggerFactory.getLogger(LearnerBenchmark.class).info("benchmark exits with code {}", code);
         System.exit(code);
-    }
-
-    private void runSize(EmbeddedInfra infra, String size, PolicyConfig model) throws Exception {
-        Path dir = Files.createDirectories(workDir.resolve(size));
-        Path init = dir.resolve("init");
-        try (PolicyModel m = PolicyModel.create(model, Tokenizer.ascii())) {
-            m.save(init);
-        }
-        int promptTokens = Math.min(16, model.maxSeqLen() - completionTokens);
-        List<AdvantageGroup> groups = SyntheticGroups.make(steps * groupsPerStep, groupSize, promptTokens, completionTokens, 42);
-        long tokensPerStep = (long) groupsPerStep * groupSize * completionTokens;
-        TrainerConfig trainerConfig = TrainerConfig.defaults(1e-4);
-
-        // Bare DJL: the same batches, no Kafka. First step is warm-up (JIT, allocator) and not measured.
-        double bareSeconds;
-        try (PolicyTrainer trainer = PolicyTrainer.create(PolicyModel.load(init), trainerConfig)) {
-            List<List<TrainingSequence>> batches = new ArrayList<>();
-            for (int s = 0; s < steps; s++) {
-                batches.add(StepAssembler.sequences(groups.subList(s * groupsPerStep, (s + 1) * groupsPerStep)));
-            }
-            trainer.step(batches.get(0));
-            long t0 = System.nanoTime();
-            for (int s = 1; s < steps; s++) {
-                trainer.step(batches.get(s));
-            }
-            bareSeconds = (System.nanoTime() - t0) / 1e9;
-        }
-
-        ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames("bench-" + size + "."));
-        Topic<String, AdvantageGroup> topic = cluster.topics().advantages();
-        KafkaClients.ensureTopics(cluster, List.of(topic.name()), 1);
-        try (KafkaProducer<String, AdvantageGroup> producer = new KafkaProducer<>(KafkaClients.producer(cluster, "bench"),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            for (AdvantageGroup g : groups) {
-                producer.send(new ProducerRecord<>(topic.name(), g.getGroupId(), g));
-            }
-        }
-        // A learner dir left by an earlier benchmark holds a checkpoint at the last step: the learner would resume
-        // there, train nothing, and publish no metrics. Every run measures from step 0.
-        FileTrees.deleteRecursively(dir.resolve("learner"));
-        LearnerConfig config = new LearnerConfig("bench-" + size, Estimator.GOPO, groupsPerStep, Long.MAX_VALUE / 4, LearnerConfig.NO_VERSION_BOUND, checkpointEvery, false,
-                dir.resolve("learner"), init, trainerConfig, steps, Duration.ofSeconds(30), 0, false);
-        try (Learner learner = new Learner(config, cluster)) {
-            learner.run(new AtomicBoolean());
-        }
-        // Steady state: from the end of step 1 to the end of the last step, as the learner stamped its
-        // metrics records, the same steps the bare loop timed (step 1 is warm-up in both).
-        List<TrainingMetrics> metrics = readMetrics(cluster, steps);
-        double pipelineSeconds = (metrics.get(steps - 1).getTimestampMs() - metrics.get(0).getTimestampMs()) / 1e3;
-
-        double bareStepMs = bareSeconds * 1000 / (steps - 1);
-        double bareTokensPerS = tokensPerStep * (steps - 1) / bareSeconds;
-        double pipeStepMs = pipelineSeconds * 1000 / (steps - 1);
-        double pipeTokensPerS = tokensPerStep * (steps - 1) / pipelineSeconds;
-        System.out.printf("%-6s %,9d params | bare DJL: %7.1f ms/step %9.0f tokens/s | learner via Kafka: %7.1f ms/step %9.0f tokens/s"
-                        + " (incl. consume, decode, metrics, %d checkpoints + announcements) | pipeline/bare = %.2f%n",
-                size, model.parameterCount(), bareStepMs, bareTokensPerS, pipeStepMs, pipeTokensPerS, steps / checkpointEvery,
-                pipeTokensPerS / bareTokensPerS);
     }
 }
