@@ -11,7 +11,6 @@ import dev.gopo.tasks.judge.Judge;
 import dev.gopo.tasks.judge.WinRate;
 import dev.gopo.tasks.reward.RewardModel;
 import dev.gopo.tasks.warmstart.PolicyCompletions;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,11 +53,7 @@ final class TaskEvaluator {
             throw new IllegalStateException("task " + task.name() + " produced no evaluation prompts");
         }
         this.promptTexts = prompts.stream().map(TaskPrompt::text).toList();
-        List<String> repeated = new ArrayList<>(promptTexts.size() * config.samplesPerPrompt());
-        for (int j = 0; j < config.samplesPerPrompt(); j++) {
-            repeated.addAll(promptTexts);
-        }
-        this.sampledPrompts = List.copyOf(repeated);
+        this.sampledPrompts = Judge.sampleMajor(promptTexts, config.samplesPerPrompt());
         this.referenceTexts = PolicyCompletions.sample(reference, sampledPrompts, sampling(reference));
         this.referenceReward = mean(rewardModel.scoreBatch(sampledPrompts, referenceTexts));
         this.referenceGold = goldQuality(referenceTexts);
@@ -85,16 +80,7 @@ final class TaskEvaluator {
     EvalRow evaluate(PolicyModel policy, PolicyVersion announced) {
         List<String> texts = PolicyCompletions.sample(policy, sampledPrompts, sampling(policy));
         double validationReward = mean(rewardModel.scoreBatch(sampledPrompts, texts));
-        int n = promptTexts.size();
-        List<List<Judge.Comparison>> byPrompt = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            List<Judge.Comparison> samples = new ArrayList<>(config.samplesPerPrompt());
-            for (int j = 0; j < config.samplesPerPrompt(); j++) {
-                int k = j * n + i;
-                samples.add(new Judge.Comparison(task, sampledPrompts.get(k), texts.get(k), referenceTexts.get(k)));
-            }
-            byPrompt.add(samples);
-        }
+        List<List<Judge.Comparison>> byPrompt = Judge.byPrompt(task, sampledPrompts, config.samplesPerPrompt(), texts, referenceTexts);
         // Seeded by version too, so presentation orders differ between versions but repeat on a re-run.
         WinRate winRate = new Judge(config.seed() * 31 + announced.getVersion())
                 .winRateByPrompt(byPrompt, CI_LEVEL, config.bootstrapSamples());
@@ -102,7 +88,7 @@ final class TaskEvaluator {
                 .setPolicyVersion(announced.getVersion())
                 .setStep(announced.getStep())
                 .setTask(task.name())
-                .setNumPrompts(n)
+                .setNumPrompts(promptTexts.size())
                 .setSamplesPerPrompt(config.samplesPerPrompt())
                 .setValidationReward(validationReward)
                 .setWinRate(winRate.winRate())
@@ -132,11 +118,11 @@ final class TaskEvaluator {
      * The length limit is clamped so the longest prompt still fits the model's context.
      */
     private SamplingConfig sampling(PolicyModel model) {
-        int longestPrompt = promptTexts.stream().mapToInt(p -> model.tokenizer().encodePrompt(p).length).max().orElse(0);
-        int room = Math.min(config.maxNewTokens(), model.config().maxSeqLen() - longestPrompt);
-        if (room < 1) {
-            throw new IllegalArgumentException("the longest " + task.name() + " prompt has " + longestPrompt
-                    + " tokens and leaves no room in the model's context of " + model.config().maxSeqLen());
+        int room;
+        try {
+            room = PolicyCompletions.room(model, promptTexts, config.maxNewTokens());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(task.name() + ": " + e.getMessage(), e);
         }
         return new SamplingConfig(config.temperature(), 0, 1.0, room, config.seed());
     }

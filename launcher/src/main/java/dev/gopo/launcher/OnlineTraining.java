@@ -27,7 +27,6 @@ import dev.gopo.tasks.TaskVocabulary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -97,10 +96,7 @@ public final class OnlineTraining {
      */
     public boolean run(WorkerGroup workers, ClusterConfig cluster, PreparedArtifacts prepared, Path workDir) throws Exception {
         List<Task> tasks = TaskRegistry.byNames(prepared.tasks());
-        Map<String, Path> rewardModels = new HashMap<>();
-        for (Task task : tasks) {
-            rewardModels.put(task.name(), prepared.rewardModelDir(task.name()));
-        }
+        Map<String, Path> rewardModels = prepared.rewardModelDirs();
         KafkaClients.ensureTopics(cluster, List.of(cluster.topicNames().prompts(), cluster.topicNames().completions(),
                 cluster.topicNames().rewards(), cluster.topicNames().metrics(), cluster.topicNames().evalResults(),
                 cluster.topicNames().deadLetters()), 4);

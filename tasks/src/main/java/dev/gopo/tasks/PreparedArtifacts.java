@@ -5,7 +5,10 @@ import dev.gopo.tasks.reward.RewardModel;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -72,6 +75,13 @@ public final class PreparedArtifacts {
      */
     public Path rewardModelDir(String task) {
         return cacheDir.resolve(entry(task).dir());
+    }
+
+    /** The reward model directory of every task, in prepare order: what workers take as their reward models. */
+    public Map<String, Path> rewardModelDirs() {
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        tasks().forEach(task -> dirs.put(task, rewardModelDir(task)));
+        return Collections.unmodifiableMap(dirs);
     }
 
     /** Loads the reward model of {@code task}, checking its weights hash. Each call loads a new instance; the caller closes it. */

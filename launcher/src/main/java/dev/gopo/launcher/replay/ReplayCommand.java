@@ -17,7 +17,6 @@ import dev.gopo.tasks.PreparedArtifacts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,9 +107,7 @@ public final class ReplayCommand implements Callable<Integer> {
         out.printf("replay: %d records on %s%n", recorded, source.topicNames().completions());
         PrepareSettings prepare = prepareOptions.settings(seed);
         PreparedArtifacts prepared = new Prepare(prepare, prepareOptions.cacheDir(), out).run();
-        Map<String, Path> rewardModels = new TreeMap<>();
-        prepared.tasks().forEach(task -> rewardModels.put(task, prepared.rewardModelDir(task)));
-        Replay.Result result = Replay.run(settings(prepared.referencePolicyDir(), rewardModels), base, out);
+        Replay.Result result = Replay.run(settings(prepared.referencePolicyDir(), prepared.rewardModelDirs()), base, out);
         out.printf("replay done: %d groups used, %d skipped, %d steps, policy version %d, weights sha256 %s, evaluation %s%n",
                 result.groupsUsed(), result.groupsSkipped(), result.steps(), result.policyVersion(), result.finalWeightsSha256(), result.evalCsv());
         return 0;

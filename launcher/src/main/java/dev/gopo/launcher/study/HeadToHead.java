@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,6 +54,8 @@ final class HeadToHead {
     private final List<Task> tasks;
     private final int prompts;
     private final int samplesPerPrompt;
+    /** Completions of each final policy per task, sampled once: GOPO's are the opponent of every estimator. */
+    private final Map<Path, Map<String, List<String>>> sampled = new HashMap<>();
 
     HeadToHead(List<Task> tasks, int prompts, int samplesPerPrompt) {
         this.tasks = List.copyOf(tasks);
@@ -70,30 +74,8 @@ final class HeadToHead {
         for (StudyMode mode : settings.modes()) {
             for (String transform : settings.transforms()) {
                 for (Estimator estimator : settings.estimators()) {
-                    if (estimator == Estimator.GOPO) {
-                        continue;
-                    }
-                    List<Long> seeds = new ArrayList<>();
-                    List<Path[]> pairs = new ArrayList<>();
-                    for (long seed : settings.seeds()) {
-                        Path candidate = finalPolicies.get(new Cell(mode, estimator, transform, seed));
-                        Path opponent = finalPolicies.get(new Cell(mode, Estimator.GOPO, transform, seed));
-                        if (candidate != null && opponent != null) {
-                            seeds.add(seed);
-                            pairs.add(new Path[] {candidate, opponent});
-                        }
-                    }
-                    if (pairs.isEmpty()) {
-                        continue;
-                    }
-                    for (Task task : tasks) {
-                        List<List<Judge.Comparison>> clusters = new ArrayList<>();
-                        for (int k = 0; k < pairs.size(); k++) {
-                            clusters.addAll(judgePair(task, pairs.get(k)[0], pairs.get(k)[1], seeds.get(k)));
-                        }
-                        WinRate winRate = new Judge(settings.seeds().get(0) * 7919 + estimator.ordinal())
-                                .winRateByPrompt(clusters, LEVEL, BOOTSTRAP_SAMPLES);
-                        rows.add(new Row(mode, transform, task.name(), estimator, Estimator.GOPO, winRate, prompts, pairs.size()));
+                    if (estimator != Estimator.GOPO) {
+                        rows.addAll(compare(settings, finalPolicies, mode, transform, estimator));
                     }
                 }
             }
@@ -101,38 +83,59 @@ final class HeadToHead {
         return rows;
     }
 
-    /** The comparisons of one seed on one task, one list per prompt. */
-    private List<List<Judge.Comparison>> judgePair(Task task, Path candidateDir, Path opponentDir, long seed) throws IOException {
-        List<String> texts = task.prompts(Split.EVAL, prompts, seed).stream().map(TaskPrompt::text).toList();
-        List<String> sampled = new ArrayList<>(texts.size() * samplesPerPrompt);
-        for (int j = 0; j < samplesPerPrompt; j++) {
-            sampled.addAll(texts);
-        }
-        List<String> candidate;
-        List<String> opponent;
-        try (PolicyModel model = PolicyModel.loadFrozen(candidateDir)) {
-            candidate = PolicyCompletions.sample(model, sampled, sampling(model, texts, seed));
-        }
-        try (PolicyModel model = PolicyModel.loadFrozen(opponentDir)) {
-            opponent = PolicyCompletions.sample(model, sampled, sampling(model, texts, seed));
-        }
-        int n = texts.size();
-        List<List<Judge.Comparison>> byPrompt = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            List<Judge.Comparison> samples = new ArrayList<>(samplesPerPrompt);
-            for (int j = 0; j < samplesPerPrompt; j++) {
-                int k = j * n + i;
-                samples.add(new Judge.Comparison(task, sampled.get(k), candidate.get(k), opponent.get(k)));
+    /** One row per task: {@code estimator}'s final policies against GOPO's over the seeds that have both. */
+    private List<Row> compare(StudySettings settings, Map<Cell, Path> finalPolicies, StudyMode mode, String transform,
+                              Estimator estimator) throws IOException {
+        Map<Task, List<List<Judge.Comparison>>> clusters = new LinkedHashMap<>();
+        int seeds = 0;
+        for (long seed : settings.seeds()) {
+            Path candidate = finalPolicies.get(new Cell(mode, estimator, transform, seed));
+            Path opponent = finalPolicies.get(new Cell(mode, Estimator.GOPO, transform, seed));
+            if (candidate == null || opponent == null) {
+                continue;
             }
-            byPrompt.add(samples);
+            seeds++;
+            Map<String, List<String>> candidateTexts = completions(candidate, seed);
+            Map<String, List<String>> opponentTexts = completions(opponent, seed);
+            for (Task task : tasks) {
+                clusters.computeIfAbsent(task, t -> new ArrayList<>()).addAll(Judge.byPrompt(task, sampledPrompts(task, seed),
+                        samplesPerPrompt, candidateTexts.get(task.name()), opponentTexts.get(task.name())));
+            }
         }
-        return byPrompt;
+        List<Row> rows = new ArrayList<>();
+        for (var e : clusters.entrySet()) {
+            WinRate winRate = new Judge(settings.seeds().get(0) * 7919 + estimator.ordinal()).winRateByPrompt(e.getValue(), LEVEL,
+                    BOOTSTRAP_SAMPLES);
+            rows.add(new Row(mode, transform, e.getKey().name(), estimator, Estimator.GOPO, winRate, prompts, seeds));
+        }
+        return rows;
     }
 
-    private static SamplingConfig sampling(PolicyModel model, List<String> texts, long seed) {
-        int longest = texts.stream().mapToInt(p -> model.tokenizer().encodePrompt(p).length).max().orElse(0);
-        int room = Math.min(TaskVocabulary.MAX_COMPLETION_TOKENS, model.config().maxSeqLen() - longest);
-        return new SamplingConfig(1.0, 0, 1.0, Math.max(1, room), seed * 1_000_003L);
+    /** The held-out prompts of seed {@code seed}, each {@code samplesPerPrompt} times, sample-major. */
+    private List<String> sampledPrompts(Task task, long seed) {
+        return Judge.sampleMajor(task.prompts(Split.EVAL, prompts, seed).stream().map(TaskPrompt::text).toList(), samplesPerPrompt);
+    }
+
+    /**
+     * The completions of the policy in {@code dir} for every task's sampled prompts of {@code seed}, loaded and sampled
+     * once per policy. Both policies of a pair use the same sampling seeds (common random numbers).
+     */
+    private Map<String, List<String>> completions(Path dir, long seed) throws IOException {
+        Map<String, List<String>> cached = sampled.get(dir);
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, List<String>> byTask = new HashMap<>();
+        try (PolicyModel model = PolicyModel.loadFrozen(dir)) {
+            for (Task task : tasks) {
+                List<String> sampledPrompts = sampledPrompts(task, seed);
+                int room = PolicyCompletions.room(model, sampledPrompts, TaskVocabulary.MAX_COMPLETION_TOKENS);
+                byTask.put(task.name(), PolicyCompletions.sample(model, sampledPrompts,
+                        new SamplingConfig(1.0, 0, 1.0, room, seed * 1_000_003L)));
+            }
+        }
+        sampled.put(dir, byTask);
+        return byTask;
     }
 
     static void write(List<Row> rows, Path file) throws IOException {

@@ -6,8 +6,6 @@ import dev.gopo.ranker.advantage.RewardTransform;
 import dev.gopo.tasks.PreparedArtifacts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** A replay cell: the seed's recorded rollouts, ranked by the cell's estimator after its transform, trained by a fresh learner. */
 final class StudyReplay {
@@ -20,13 +18,9 @@ final class StudyReplay {
      */
     static Replay.Result run(StudySettings settings, Cell cell, ClusterConfig cluster, String sourcePrefix, PreparedArtifacts prepared,
                              Path cellDir, PrintWriter out) throws Exception {
-        Map<String, Path> rewardModels = new LinkedHashMap<>();
-        for (String task : prepared.tasks()) {
-            rewardModels.put(task, prepared.rewardModelDir(task));
-        }
         Replay.Settings replay = new Replay.Settings(sourcePrefix, cluster.topicNames().prefix(), cell.estimator(),
                 RewardTransform.parse(cell.transform()), settings.steps(), settings.groupsPerStep(), settings.checkpointEvery(),
-                settings.lr(), settings.beta(), prepared.referencePolicyDir(), rewardModels, settings.evalPrompts(),
+                settings.lr(), settings.beta(), prepared.referencePolicyDir(), prepared.rewardModelDirs(), settings.evalPrompts(),
                 settings.samplesPerPrompt(), settings.evalEvery(), cell.seed(), cellDir);
         return Replay.run(replay, cluster, out);
     }

@@ -7,10 +7,12 @@ import dev.gopo.launcher.WorkerGroup;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.files.FileTrees;
 import dev.gopo.report.Report;
+import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.schemas.topic.TopicNames;
 import dev.gopo.tasks.Prepare;
 import dev.gopo.tasks.PreparedArtifacts;
 import dev.gopo.tasks.TaskRegistry;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -132,58 +134,64 @@ public final class StudyRunner {
     /** Runs one cell into its directory and marks it done; null when Ctrl-C stopped it. */
     private CellOutcome runCell(EmbeddedInfra infra, PreparedArtifacts prepared, Cell cell) throws Exception {
         Path cellDir = dir.freshCellDir(cell);
-        try (PrintWriter cellLog = new PrintWriter(Files.newBufferedWriter(cellDir.resolve("run.log"), StandardCharsets.UTF_8), true)) {
-            long t0 = System.nanoTime();
-            ClusterConfig cluster;
-            boolean completed;
-            WorkerGroup workers = new WorkerGroup("study-" + cell.id(), WORKER_STOP_TIMEOUT);
-            current.set(workers);
-            try (workers) {
-                if (cell.mode() == StudyMode.ONLINE) {
-                    cluster = cluster(infra, cell.topicPrefix());
-                    completed = new OnlineTraining(settings.training(cell), cellLog).run(workers, cluster, prepared, cellDir);
-                    if (completed && cell.equals(cell.recording())) {
-                        recordings.put(cell.seed(), cell.topicPrefix());
-                    }
-                } else {
-                    String source = recording(infra, prepared, cell.seed(), workers);
-                    if (source == null) {
-                        return null;
-                    }
-                    cluster = cluster(infra, cell.topicPrefix());
-                    // A replay runs its own learner and evaluator; Ctrl-C ends the study after it (replays are short).
-                    StudyReplay.run(settings, cell, cluster, source, prepared, cellDir, cellLog);
-                    completed = !stopRequested;
-                }
-            } finally {
-                current.set(null);
+        long t0 = System.nanoTime();
+        ClusterConfig cluster = cluster(infra, cell.topicPrefix());
+        boolean completed;
+        if (cell.mode() == StudyMode.ONLINE) {
+            completed = train(cell, cluster, prepared, cellDir);
+            if (completed && cell.equals(cell.recording())) {
+                recordings.put(cell.seed(), cell.topicPrefix());
             }
-            if (!completed) {
+        } else {
+            String source = recording(infra, prepared, cell.seed());
+            if (source == null) {
                 return null;
             }
-            Map<String, String> info = new LinkedHashMap<>();
-            info.put("mode", cell.mode().label());
-            info.put("estimator", cell.estimator().name());
-            info.put("transform", cell.transform());
-            info.put("seed", Long.toString(cell.seed()));
-            info.put("steps", Integer.toString(settings.steps()));
-            info.put("wall_s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
-            RunResults results = RunResults.write(cluster, cell.estimator(), info, cellDir);
-            dir.finishCell(cell, settings.training(cell).lastVersion());
-            return new CellOutcome(results);
+            // A replay runs its own learner and evaluator; Ctrl-C ends the study after it (replays are short).
+            try (PrintWriter cellLog = log(cellDir)) {
+                StudyReplay.run(settings, cell, cluster, source, prepared, cellDir, cellLog);
+            }
+            completed = !stopRequested;
         }
+        if (!completed) {
+            return null;
+        }
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("mode", cell.mode().label());
+        info.put("estimator", cell.estimator().name());
+        info.put("transform", cell.transform());
+        info.put("seed", Long.toString(cell.seed()));
+        info.put("steps", Integer.toString(settings.steps()));
+        info.put("wall_s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
+        RunResults results = RunResults.write(cluster, cell.estimator(), info, cellDir);
+        dir.finishCell(cell, settings.training(cell).lastVersion());
+        return new CellOutcome(results);
+    }
+
+    /** The online training of {@code cell} into {@code workDir}, stoppable by Ctrl-C; false when it was stopped. */
+    private boolean train(Cell cell, ClusterConfig cluster, PreparedArtifacts prepared, Path workDir) throws Exception {
+        try (PrintWriter workLog = log(workDir); WorkerGroup workers = new WorkerGroup("study-" + cell.id(), WORKER_STOP_TIMEOUT)) {
+            current.set(workers);
+            return new OnlineTraining(settings.training(cell), workLog).run(workers, cluster, prepared, workDir);
+        } finally {
+            current.set(null);
+        }
+    }
+
+    private static PrintWriter log(Path workDir) throws IOException {
+        return new PrintWriter(Files.newBufferedWriter(workDir.resolve("run.log"), StandardCharsets.UTF_8), true);
     }
 
     /**
      * The topic prefix of the seed's recording on this broker: the online GOPO identity cell if it ran in this
-     * process, else a new recording made now (a resumed study).
+     * process, else a new recording made now (a resumed study); null when Ctrl-C stopped the recording.
      */
-    private String recording(EmbeddedInfra infra, PreparedArtifacts prepared, long seed, WorkerGroup workers) throws Exception {
+    private String recording(EmbeddedInfra infra, PreparedArtifacts prepared, long seed) throws Exception {
         String prefix = recordings.get(seed);
         if (prefix != null) {
             return prefix;
         }
-        Cell recording = new Cell(StudyMode.ONLINE, dev.gopo.schemas.topic.Estimator.GOPO, StudySettings.IDENTITY, seed);
+        Cell recording = new Cell(StudyMode.ONLINE, Estimator.GOPO, StudySettings.IDENTITY, seed);
         prefix = "study.recording-" + recording.id() + "-" + System.currentTimeMillis() + ".";
         Path recordingDir = dir.root().resolve("recordings").resolve(recording.id());
         FileTrees.deleteRecursively(recordingDir);
@@ -191,19 +199,8 @@ public final class StudyRunner {
         out.printf("recording the rollouts of seed %d for its replay cells (the online GOPO identity cell ran in an earlier process)%n",
                 seed);
         out.flush();
-        try (PrintWriter recordingLog = new PrintWriter(Files.newBufferedWriter(recordingDir.resolve("run.log"), StandardCharsets.UTF_8), true)) {
-            WorkerGroup recorder = new WorkerGroup("study-recording-" + seed, WORKER_STOP_TIMEOUT);
-            current.set(recorder);
-            boolean completed;
-            try (recorder) {
-                completed = new OnlineTraining(settings.training(recording), recordingLog).run(recorder, cluster(infra, prefix), prepared,
-                        recordingDir);
-            } finally {
-                current.set(workers);
-            }
-            if (!completed) {
-                return null;
-            }
+        if (!train(recording, cluster(infra, prefix), prepared, recordingDir)) {
+            return null;
         }
         recordings.put(seed, prefix);
         return prefix;

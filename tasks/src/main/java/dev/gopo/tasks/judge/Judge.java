@@ -2,6 +2,7 @@ package dev.gopo.tasks.judge;
 
 import dev.gopo.tasks.Task;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -117,6 +118,44 @@ public final class Judge {
         }
         Bootstrap.Interval ci = Bootstrap.clusteredMeanInterval(outcomes, resamples, level, seed ^ 0x5DEECE66DL);
         return new WinRate(sum / n, ci.low(), ci.high(), level, n, wins, ties, n - wins - ties);
+    }
+
+    /**
+     * {@code prompts} repeated {@code samplesPerPrompt} times, sample-major: index {@code j * n + i} is sample {@code j}
+     * of prompt {@code i}. Sampling this list with seed {@code s} gives sample {@code j} of prompt {@code i} the seed
+     * {@code s + j * n + i} ({@link dev.gopo.tasks.warmstart.PolicyCompletions#sample}).
+     */
+    public static List<String> sampleMajor(List<String> prompts, int samplesPerPrompt) {
+        List<String> repeated = new ArrayList<>(prompts.size() * samplesPerPrompt);
+        for (int j = 0; j < samplesPerPrompt; j++) {
+            repeated.addAll(prompts);
+        }
+        return List.copyOf(repeated);
+    }
+
+    /**
+     * The comparisons of {@code candidates} against {@code baselines}, both completions of {@link #sampleMajor} prompts,
+     * grouped by prompt for {@link #winRateByPrompt}: entry {@code i} holds the {@code samplesPerPrompt} comparisons of
+     * prompt {@code i}.
+     */
+    public static List<List<Comparison>> byPrompt(Task task, List<String> sampledPrompts, int samplesPerPrompt,
+                                                  List<String> candidates, List<String> baselines) {
+        if (sampledPrompts.size() != candidates.size() || candidates.size() != baselines.size()
+                || sampledPrompts.size() % samplesPerPrompt != 0) {
+            throw new IllegalArgumentException("sample-major lists of different lengths: " + sampledPrompts.size() + " prompts, "
+                    + candidates.size() + " candidates, " + baselines.size() + " baselines, " + samplesPerPrompt + " per prompt");
+        }
+        int n = sampledPrompts.size() / samplesPerPrompt;
+        List<List<Comparison>> byPrompt = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            List<Comparison> samples = new ArrayList<>(samplesPerPrompt);
+            for (int j = 0; j < samplesPerPrompt; j++) {
+                int k = j * n + i;
+                samples.add(new Comparison(task, sampledPrompts.get(k), candidates.get(k), baselines.get(k)));
+            }
+            byPrompt.add(samples);
+        }
+        return byPrompt;
     }
 
     /** 1 when the first shown completion is better, 0.5 for a tie, 0 when the second is. */

@@ -16,6 +16,22 @@ public final class PolicyCompletions {
     private PolicyCompletions() {}
 
     /**
+     * The completion length for {@code prompts}: {@code maxNewTokens}, clamped so that the longest prompt still fits the
+     * model's context.
+     *
+     * @throws IllegalArgumentException when the longest prompt leaves no room at all
+     */
+    public static int room(PolicyModel policy, List<String> prompts, int maxNewTokens) {
+        int longest = prompts.stream().mapToInt(p -> policy.tokenizer().encodePrompt(p).length).max().orElse(0);
+        int room = Math.min(maxNewTokens, policy.config().maxSeqLen() - longest);
+        if (room < 1) {
+            throw new IllegalArgumentException("the longest prompt has " + longest + " tokens and leaves no room in the model's context of "
+                    + policy.config().maxSeqLen());
+        }
+        return room;
+    }
+
+    /**
      * One sampled completion per prompt, decoded up to EOS. Prompt {@code i} is sampled with seed
      * {@code config.seed() + i}, so the result is repeatable and independent of list order elsewhere.
      */
