@@ -16,9 +16,11 @@ out="$(realpath -m "${1:-$root/deploy/target/base-image/gopo-base.tar}")"
 suite="${GOPO_BASE_SUITE:-bookworm}"
 mirror="${GOPO_BASE_MIRROR:-http://deb.debian.org/debian}"
 tag="${GOPO_BASE_TAG:-gopo-base:$suite-jre17}"
-# openjdk-17-jre-headless: the JVM; libgomp1 and libstdc++6: OpenMP and C++ runtime of libtorch (DJL's
-# pytorch-native-cpu unpacks libtorch into DJL_CACHE_DIR at the first engine use); ca-certificates: TLS to
-# brokers and registries with public CAs; zlib1g is part of minbase.
+# openjdk-17-jre-headless: the JVM. libstdc++6 (with libgcc-s1): the C++ runtime libtorch links against (DJL's
+# pytorch-native-cpu unpacks libtorch into DJL_CACHE_DIR at the first engine use; `ldd` in the image finds all of
+# its libraries). libgomp1: the system OpenMP runtime; DJL 0.35.1's libtorch brings its own copy
+# (libgomp-98b21ff3.so.1), this one serves builds that do not. ca-certificates: TLS to brokers and registries
+# with public CAs. zlib1g is part of minbase.
 packages="openjdk-17-jre-headless,libgomp1,libstdc++6,ca-certificates"
 
 [ "$(id -u)" = 0 ] || { echo "base-image.sh: needs root (debootstrap and chroot)" >&2; exit 1; }
