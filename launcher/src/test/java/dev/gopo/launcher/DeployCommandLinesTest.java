@@ -201,7 +201,7 @@ class DeployCommandLinesTest {
         }
         Integer completions = partitions.get(names.completions());
         Integer rewards = partitions.get(names.rewards());
-        if (completions != null && !completions.equals(rewards)) {
+        if (completions != null && rewards != null && !completions.equals(rewards)) {
             problems.add(names.completions() + " has " + completions + " partitions but " + names.rewards() + " has " + rewards
                     + ": the ranker joins them by partition and refuses to start");
         }
