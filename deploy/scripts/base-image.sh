@@ -27,7 +27,8 @@ packages="openjdk-17-jre-headless,libgomp1,libstdc++6,ca-certificates"
 command -v debootstrap >/dev/null || { echo "base-image.sh: install debootstrap first (apt-get install debootstrap)" >&2; exit 1; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/gopo-base.XXXXXX")"
-trap 'umount -l "$work/rootfs/proc" 2>/dev/null || true; rm -rf "$work"' EXIT
+# debootstrap mounts /proc and /sys in the target while it configures packages; a failed run can leave them.
+trap 'for m in proc sys dev/pts; do umount -l "$work/rootfs/$m" 2>/dev/null || true; done; rm -rf --one-file-system "$work"' EXIT
 trap 'echo "base-image.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 rootfs="$work/rootfs"
 image="$work/image"

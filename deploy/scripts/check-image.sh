@@ -32,7 +32,7 @@ image="$out/image"
 cleanup() {
   for m in proc dev; do umount -l "$rootfs/$m" 2>/dev/null || true; done
   rm -rf "$image"
-  [ "${GOPO_CHECK_KEEP:-0}" = 1 ] || rm -rf "$rootfs"
+  [ "${GOPO_CHECK_KEEP:-0}" = 1 ] || rm -rf --one-file-system "$rootfs"
 }
 trap cleanup EXIT
 cleanup
