@@ -95,9 +95,11 @@ class RankerMetricsEndpointIT {
                 String latency = "gopo_ranker_emission_latency_seconds";
                 assertThat(value(text, latency + "_count", "worker=\"ranker\"")).isEqualTo(GROUPS);
                 assertThat(value(text, latency + "_sum", "worker=\"ranker\"")).isGreaterThanOrEqualTo(0);
-                assertThat(value(text, latency, "worker=\"ranker\",quantile=\"0.99\"")).isFinite().isGreaterThanOrEqualTo(0)
-                        .isLessThanOrEqualTo(value(text, latency + "_max", "worker=\"ranker\""));
-                assertThat(value(text, latency, "worker=\"ranker\",quantile=\"0.5\"")).isFinite();
+                assertThat(value(text, latency + "_max", "worker=\"ranker\"")).isFinite().isGreaterThanOrEqualTo(0);
+                // (percentiles come from a bucketed histogram, so p99 may be a bucket above the exact max)
+                double p50 = value(text, latency, "worker=\"ranker\",quantile=\"0.5\"");
+                assertThat(p50).isFinite().isGreaterThanOrEqualTo(0);
+                assertThat(value(text, latency, "worker=\"ranker\",quantile=\"0.99\"")).isFinite().isGreaterThanOrEqualTo(p50);
                 // the very sensors the progress log reads: one measuring path
                 RankerMetrics.Snapshot sensors = RankerMetrics.Snapshot.of(worker.streams().metrics());
                 assertThat(sensors.emitted()).isEqualTo(GROUPS);
