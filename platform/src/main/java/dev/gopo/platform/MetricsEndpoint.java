@@ -47,18 +47,18 @@ import org.slf4j.LoggerFactory;
  * tag {@code worker}. Port 0 gives {@link #off()}: no registry, no socket, every call a no-op (handles included), so a
  * worker's code is the same with or without the endpoint.
  *
- * <p>Kafka clients ({@link #bindKafka}, {@link #bindKafkaStreams}) are read through Micrometer's Kafka binders, which look for new client metrics
- * (per topic, per partition, per task) every {@link #KAFKA_REFRESH}. Sensors the project itself registers in a Kafka
- * metrics registry (the ranker's, group {@code gopo-ranker}) are left out of that: the worker exports those
- * measurements under {@code gopo_*} itself, so a dashboard sees each once.
+ * <p>Kafka clients ({@link #bindKafka}, {@link #bindKafkaStreams}) are read through Micrometer's Kafka binders, which
+ * look for new client metrics (per topic, per partition, per task) every {@link #KAFKA_REFRESH}. Sensors the project
+ * itself registers in a Kafka metrics registry (the ranker's, group {@code gopo-ranker}) are left out of that: the
+ * worker exports those measurements under {@code gopo_*} itself, so a dashboard sees each once.
  */
 public final class MetricsEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetricsEndpoint.class);
     /** Prefix of every project metric, so the project's metrics sort apart from the Kafka clients' ({@code kafka_*}). */
     static final String PREFIX = "gopo.";
-    /** How often a Kafka binding looks for client metrics that appeared since (new partitions, tasks, threads). */
     /** Meter-name prefix Micrometer's Kafka binders give the project's own Kafka sensors ({@code kafka.<group>.<name>}). */
     static final String PROJECT_KAFKA_SENSORS = "kafka.gopo";
+    /** How often a Kafka binding looks for client metrics that appeared since (new partitions, tasks, threads). */
     static final Duration KAFKA_REFRESH = Duration.ofSeconds(15);
     /** Percentiles every {@link #timer} publishes (over Micrometer's sliding window of about the last two minutes). */
     static final double[] PERCENTILES = {0.5, 0.9, 0.99};
@@ -220,13 +220,6 @@ public final class MetricsEndpoint implements AutoCloseable {
     public <T> void cumulative(String name, String baseUnit, String description, T state, ToDoubleFunction<T> total) {
         if (isOn()) {
             FunctionCounter.builder(meterName(name), state, total).baseUnit(baseUnit).description(description).register(registry);
-        }
-    }
-
-    /** Like {@link #latest}'s gauges, but reading a value the worker keeps; {@code state} is held weakly as in {@link #cumulative}. */
-    public <T> void gauge(String name, String description, T state, ToDoubleFunction<T> value) {
-        if (isOn()) {
-            Gauge.builder(meterName(name), state, value).description(description).register(registry);
         }
     }
 
