@@ -8,6 +8,7 @@ import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.platform.DeadLetteringDecoder;
 import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.platform.RecordPublisher;
 import dev.gopo.policy.PolicyModel;
 import dev.gopo.policy.sampling.SampledCompletion;
@@ -61,6 +62,7 @@ public final class Generator implements PollingWorker {
     private final Sampler sampler = new Sampler();
     private final DeadLetteringDecoder<Prompt> promptDecoder;
     private final DeadLetteringDecoder<PolicyVersion> versionDecoder;
+    private final GeneratorMetrics metrics;
 
     private long groupsWithCurrentVersion;
     private long prompts;
@@ -68,8 +70,19 @@ public final class Generator implements PollingWorker {
     private boolean paused;
     /** Prompt polls begun while backpressure held; read by other threads. */
     private final AtomicLong pausedPolls = new AtomicLong();
+    /** Guards the two paused-time fields, so {@link #pausedNanos()} never goes back when read while a pause ends. */
+    private final Object pausedTime = new Object();
+    private long pausedNanosClosed;
+    /** {@code System.nanoTime()} when the current pause began; -1 while not paused. */
+    private long pauseStartedNanos = -1;
 
     public Generator(GeneratorConfig config, ClusterConfig cluster) throws IOException {
+        this(config, cluster, MetricsEndpoint.off());
+    }
+
+    /** A generator whose metrics ({@link GeneratorMetrics}) are served on {@code endpoint} ({@code --metrics-port}). */
+    public Generator(GeneratorConfig config, ClusterConfig cluster, MetricsEndpoint endpoint) throws IOException {
+        this.metrics = new GeneratorMetrics(endpoint);
         this.config = config;
         this.cluster = cluster;
         this.topics = cluster.topics();
@@ -112,8 +125,30 @@ public final class Generator implements PollingWorker {
         return pausedPolls.get();
     }
 
+    /**
+     * Cumulative nanoseconds the prompt consumer has been paused by backpressure (the current pause included, up to
+     * now); safe to read from any thread, never decreasing.
+     */
+    public long pausedNanos() {
+        synchronized (pausedTime) {
+            return pausedNanosClosed + (pauseStartedNanos < 0 ? 0 : System.nanoTime() - pauseStartedNanos);
+        }
+    }
+
+    private void pauseClock(boolean running) {
+        synchronized (pausedTime) {
+            if (running && pauseStartedNanos < 0) {
+                pauseStartedNanos = System.nanoTime();
+            } else if (!running && pauseStartedNanos >= 0) {
+                pausedNanosClosed += System.nanoTime() - pauseStartedNanos;
+                pauseStartedNanos = -1;
+            }
+        }
+    }
+
     /** Runs until {@code stop}, {@code maxPrompts} or the idle timeout. */
     public void run(AtomicBoolean stop) {
+        metrics.watch(this);
         promptDecoder.stopWaitingWhen(stop::get);
         versionDecoder.stopWaitingWhen(stop::get);
         KafkaClients.ensureTopics(cluster, List.of(topics.names().prompts(), topics.names().completions(), topics.names().deadLetters()), 4);
@@ -122,7 +157,8 @@ public final class Generator implements PollingWorker {
                 KafkaClients.consumer(cluster, config.groupId(), config.generatorId()), new StringDeserializer(), new ByteArrayDeserializer());
              KafkaConsumer<String, byte[]> versionConsumer = new KafkaConsumer<>(
                 KafkaClients.consumer(cluster, config.generatorId() + "-versions", config.generatorId() + "-versions"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+                new StringDeserializer(), new ByteArrayDeserializer());
+             MetricsEndpoint.Binding clientMetrics = metrics.bindClients(promptConsumer, versionConsumer, publisher)) {
             List<TopicPartition> versionPartitions = KafkaClients.partitions(versionConsumer, topics.names().policyVersions(), Duration.ofSeconds(30));
             versionConsumer.assign(versionPartitions);
             versionConsumer.seekToBeginning(versionPartitions);
@@ -163,6 +199,8 @@ public final class Generator implements PollingWorker {
                     }
                 }
             }
+        } finally {
+            pauseClock(false); // the consumer is closed: no longer paused
         }
         publisher.flush();
         log.info("generator {} stopped: {} prompts, {} groups, policy version {}, {} dead letters",
@@ -197,11 +235,13 @@ public final class Generator implements PollingWorker {
         if (shouldPause && !paused) {
             consumer.pause(consumer.assignment());
             paused = true;
+            pauseClock(true);
             log.info("backpressure: {} groups sampled with policy version {}; pausing until the learner announces a newer version",
                     groupsWithCurrentVersion, policy.version());
         } else if (!shouldPause && paused) {
             consumer.resume(consumer.paused());
             paused = false;
+            pauseClock(false);
             log.info("resuming with policy version {}", policy.version());
         } else if (paused) {
             consumer.pause(consumer.assignment());
@@ -276,6 +316,7 @@ public final class Generator implements PollingWorker {
         }
         groups++;
         groupsWithCurrentVersion++;
+        metrics.groupPublished(samples);
         if (groups % 50 == 0) {
             log.info("{} groups published (policy version {}, {} dead letters)", groups, policy.version(), publisher.deadLetterCount());
         }

@@ -3,6 +3,8 @@ package dev.gopo.generator;
 import dev.gopo.platform.DurationConverter;
 import dev.gopo.tasks.TaskVocabulary;
 import dev.gopo.platform.ClusterOptions;
+import dev.gopo.platform.MetricsEndpoint;
+import dev.gopo.platform.MetricsOptions;
 import dev.gopo.platform.WorkerProcess;
 import dev.gopo.policy.sampling.SamplingConfig;
 import java.nio.file.Path;
@@ -23,6 +25,9 @@ public final class GeneratorCommand implements Callable<Integer> {
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
+
+    @Mixin
+    MetricsOptions metrics = new MetricsOptions();
 
     @Option(names = "--generator-id", defaultValue = "generator-0", description = "Id of this instance (recorded on completions). Default: ${DEFAULT-VALUE}")
     String generatorId;
@@ -77,7 +82,9 @@ public final class GeneratorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GeneratorConfig config = toConfig();
-        return WorkerProcess.run("generator", cluster.toConfig(), c -> new Generator(config, c));
+        try (MetricsEndpoint endpoint = metrics.start("generator")) {
+            return WorkerProcess.run("generator", cluster.toConfig(), c -> new Generator(config, c, endpoint));
+        }
     }
 
     public static void main(String[] args) {

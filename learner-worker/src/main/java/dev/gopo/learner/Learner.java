@@ -167,7 +167,8 @@ public final class Learner implements PollingWorker {
         announcer.announce(policyVersion, trainer.steps(), announcer.save(trainer.policy(), policyVersion));
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 KafkaClients.consumer(cluster, config.learnerId(), config.learnerId()), new StringDeserializer(), new ByteArrayDeserializer());
-             MetricsEndpoint.Binding consumerMetrics = metricsEndpoint.bindKafka(consumer)) {
+             MetricsEndpoint.Binding consumerMetrics = metricsEndpoint.bindKafka(consumer);
+             MetricsEndpoint.Binding producerMetrics = metricsEndpoint.bindKafka(publisher)) {
             assignAndSeek(consumer);
             long lastRecordNanos = System.nanoTime();
             while (!stop.get() && !maxStepsReached()) {

@@ -73,6 +73,7 @@ class LearnerMetricsEndpointIT {
 
             assertThat(text).contains("gopo_train_step{worker=\"learner\"} 2.0")
                     .contains("kafka_consumer_")
+                    .contains("kafka_producer_")
                     .doesNotContain("gopo_lag_hist");
             List<TrainingMetrics> published = h.readAll(h.cluster.topicNames().metrics(),
                     h.cluster.topics().metrics().valueSerde().deserializer(), 2, Duration.ofSeconds(20));

@@ -79,6 +79,11 @@ public final class RecordPublisher implements DeadLetterSink, AutoCloseable {
         return deadLetterCounts().values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** The producer, for {@link MetricsEndpoint#bindKafka(RecordPublisher)}. */
+    KafkaProducer<String, byte[]> producer() {
+        return producer;
+    }
+
     public void flush() {
         producer.flush();
     }

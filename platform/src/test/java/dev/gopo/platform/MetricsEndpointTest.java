@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -60,6 +62,36 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void handlesCountTimeAndReadTotals() throws Exception {
+        try (MetricsEndpoint endpoint = MetricsEndpoint.start(freePort(), "ranker")) {
+            MetricsEndpoint.Count emitted = endpoint.counter("ranker/groups_emitted", "groups out");
+            MetricsEndpoint.Count undecodable = endpoint.counter("ranker/dead_letters", "dead letters", "reason", "UNDECODABLE");
+            endpoint.counter("ranker/dead_letters", "dead letters", "reason", "GROUP_TIMEOUT");
+            MetricsEndpoint.Latency latency = endpoint.timer("ranker/emission_latency", "latency");
+            emitted.increment();
+            emitted.add(2);
+            undecodable.increment();
+            latency.record(250, TimeUnit.MILLISECONDS);
+            latency.record(750, TimeUnit.MILLISECONDS);
+            AtomicLong pausedNanos = new AtomicLong(1_500_000_000L);
+            endpoint.cumulative("generator/paused", "seconds", "paused", pausedNanos, n -> n.get() / 1e9);
+
+            String text = scrape(endpoint.port().orElseThrow());
+            assertThat(text)
+                    .contains("gopo_ranker_groups_emitted_total{worker=\"ranker\"} 3.0")
+                    .contains("gopo_ranker_dead_letters_total{reason=\"UNDECODABLE\",worker=\"ranker\"} 1.0")
+                    .contains("gopo_ranker_dead_letters_total{reason=\"GROUP_TIMEOUT\",worker=\"ranker\"} 0.0")
+                    .contains("gopo_ranker_emission_latency_seconds_count{worker=\"ranker\"} 2")
+                    .contains("gopo_ranker_emission_latency_seconds_sum{worker=\"ranker\"} 1.0")
+                    .contains("gopo_ranker_emission_latency_seconds_max{worker=\"ranker\"} 0.75")
+                    .contains("gopo_ranker_emission_latency_seconds{worker=\"ranker\",quantile=\"0.99\"}")
+                    .contains("gopo_generator_paused_seconds_total{worker=\"ranker\"} 1.5");
+            pausedNanos.set(2_000_000_000L);
+            assertThat(endpoint.scrape()).contains("gopo_generator_paused_seconds_total{worker=\"ranker\"} 2.0");
+        }
+    }
+
+    @Test
     void bindsKafkaClientMetrics() throws Exception {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1");
@@ -80,6 +112,10 @@ class MetricsEndpointTest {
             assertThat(endpoint.port()).isEmpty();
             endpoint.latest(Map.of("loss/policy", 1.0));
             endpoint.count("x", 1);
+            endpoint.counter("x", "x").increment();
+            endpoint.timer("y", "y").record(1, TimeUnit.SECONDS);
+            endpoint.cumulative("z", "seconds", "z", new AtomicLong(), AtomicLong::get);
+            endpoint.bindKafka((KafkaConsumer<String, String>) null).close();
             assertThat(endpoint.scrape()).isEmpty();
         }
     }

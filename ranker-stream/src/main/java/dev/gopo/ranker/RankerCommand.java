@@ -5,6 +5,8 @@ import dev.gopo.platform.Durations;
 import dev.gopo.platform.ClusterOptions;
 import dev.gopo.platform.BrokerWatch;
 import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.MetricsEndpoint;
+import dev.gopo.platform.MetricsOptions;
 import dev.gopo.platform.Shutdown;
 import dev.gopo.ranker.advantage.RewardTransform;
 import java.nio.file.Path;
@@ -33,6 +35,9 @@ public final class RankerCommand implements Callable<Integer> {
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
+
+    @Mixin
+    MetricsOptions metrics = new MetricsOptions();
 
     @Option(names = "--estimators", paramLabel = "LIST", defaultValue = RankerConfig.ESTIMATORS_DEFAULT,
             description = RankerConfig.ESTIMATORS_DOC + " Default: ${DEFAULT-VALUE}")
@@ -140,8 +145,9 @@ public final class RankerCommand implements Callable<Integer> {
         CountDownLatch closed = new CountDownLatch(1);
         CountDownLatch stop = Shutdown.onSignal("ranker", closed);
         // Streams retries quietly and stays RUNNING while the broker is away: the watch says so, and stops us after --broker-timeout.
-        try (BrokerWatch watch = BrokerWatch.start(config.cluster(), "ranker", stop::countDown);
-             RankerWorker worker = RankerWorker.start(config);
+        try (MetricsEndpoint endpoint = metrics.start("ranker");
+             BrokerWatch watch = BrokerWatch.start(config.cluster(), "ranker", stop::countDown);
+             RankerWorker worker = RankerWorker.start(config, endpoint);
              ProgressLog progress = ProgressLog.start(worker.streams(), config.logInterval(), watch::status)) {
             if (worker.runUntil(stop)) {
                 if (watch.failure().isPresent()) {

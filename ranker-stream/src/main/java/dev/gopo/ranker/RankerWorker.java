@@ -1,6 +1,7 @@
 package dev.gopo.ranker;
 
 import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.ranker.topology.RankerTopology;
 import java.time.Duration;
 import java.util.Properties;
@@ -26,12 +27,15 @@ public final class RankerWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RankerWorker.class);
 
     private final KafkaStreams streams;
+    /** The Kafka Streams client metrics on the Prometheus endpoint (a no-op binding when it is off). */
+    private final MetricsEndpoint.Binding streamsMetrics;
     private final CountDownLatch failed = new CountDownLatch(1);
     private final CountDownLatch running = new CountDownLatch(1);
     private volatile Throwable failure;
 
-    private RankerWorker(KafkaStreams streams) {
+    private RankerWorker(KafkaStreams streams, MetricsEndpoint.Binding streamsMetrics) {
         this.streams = streams;
+        this.streamsMetrics = streamsMetrics;
     }
 
     /**
@@ -56,9 +60,17 @@ public final class RankerWorker implements AutoCloseable {
 
     /** Builds the topology and starts it; returns at once (see {@link #awaitRunning}). */
     public static RankerWorker start(RankerConfig config) {
-        Topology topology = RankerTopology.build(config, config.cluster().registryClient());
+        return start(config, MetricsEndpoint.off());
+    }
+
+    /**
+     * Builds the topology and starts it with its metrics on {@code endpoint} ({@code --metrics-port}): the ranker's own
+     * ({@link dev.gopo.ranker.topology.RankerMetrics}) and the Kafka Streams client's; returns at once.
+     */
+    public static RankerWorker start(RankerConfig config, MetricsEndpoint endpoint) {
+        Topology topology = RankerTopology.build(config, config.cluster().registryClient(), endpoint);
         KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
-        RankerWorker worker = new RankerWorker(streams);
+        RankerWorker worker = new RankerWorker(streams, endpoint.bindKafkaStreams(streams));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("ranker stream thread failed; stopping this instance: restart it to resume from the last committed transaction", e);
             worker.failure = e;
@@ -109,6 +121,7 @@ public final class RankerWorker implements AutoCloseable {
     @Override
     public void close() {
         log.info("ranker closing (committing the open transaction and leaving the group)");
+        streamsMetrics.close();
         if (!streams.close(Duration.ofSeconds(60))) {
             log.warn("ranker did not close within 60 s; its open transaction will be aborted by the broker");
         }

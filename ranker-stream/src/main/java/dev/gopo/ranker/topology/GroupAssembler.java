@@ -2,6 +2,7 @@ package dev.gopo.ranker.topology;
 
 import dev.gopo.avro.Reward;
 import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.platform.Durations;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.RewardSource;
@@ -59,6 +60,7 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
     private final Map<Estimator, AdvantageEstimator> estimators = new EnumMap<>(Estimator.class);
     private final Map<Estimator, String> topics = new EnumMap<>(Estimator.class);
     private final AdvantageGroupWriter writer;
+    private final MetricsEndpoint endpoint;
     private final AvroBytes.Writer stateBuffer = new AvroBytes.Writer(1024);
     private ProcessorContext<String, Object> context;
     private GroupStore store;
@@ -66,8 +68,9 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
     private DeadLetterRouter deadLetters;
     private long startedAtMs;
 
-    GroupAssembler(RankerConfig config, SchemaRegistry registry) {
+    GroupAssembler(RankerConfig config, SchemaRegistry registry, MetricsEndpoint endpoint) {
         this.config = config;
+        this.endpoint = endpoint;
         this.source = config.rewardSource();
         this.timeoutMs = config.groupTimeout().toMillis();
         this.retentionMs = config.emittedRetention().toMillis();
@@ -80,7 +83,7 @@ final class GroupAssembler implements Processor<String, GroupEvent, String, Obje
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = new GroupStore(context.getStateStore(GroupStore.GROUPS), context.getStateStore(GroupStore.DEADLINES));
-        this.metrics = RankerMetrics.register(context.metrics());
+        this.metrics = RankerMetrics.register(context.metrics(), endpoint);
         this.deadLetters = new DeadLetterRouter(context, metrics);
         this.startedAtMs = context.currentSystemTimeMs();
         context.schedule(config.timeoutCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::closeDueGroups);

@@ -1,6 +1,7 @@
 package dev.gopo.ranker.topology;
 
 import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.schemas.serde.SchemaUnavailableException;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.errors.SerializationException;
@@ -30,13 +31,15 @@ final class InputDecoder<T> implements Processor<String, byte[], String, Object>
     private final RankerMetrics.Input input;
     private final BiFunction<String, T, Rejection> check;
     private final BiFunction<T, byte[], GroupEvent> toEvent;
+    private final MetricsEndpoint endpoint;
     private ProcessorContext<String, Object> context;
     private RankerMetrics metrics;
     private DeadLetterRouter deadLetters;
 
     InputDecoder(Decode<T> deserializer, RankerMetrics.Input input, BiFunction<String, T, Rejection> check,
-                 BiFunction<T, byte[], GroupEvent> toEvent) {
+                 BiFunction<T, byte[], GroupEvent> toEvent, MetricsEndpoint endpoint) {
         this.deserializer = deserializer;
+        this.endpoint = endpoint;
         this.input = input;
         this.check = check;
         this.toEvent = toEvent;
@@ -45,7 +48,7 @@ final class InputDecoder<T> implements Processor<String, byte[], String, Object>
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.metrics = RankerMetrics.register(context.metrics());
+        this.metrics = RankerMetrics.register(context.metrics(), endpoint);
         this.deadLetters = new DeadLetterRouter(context, metrics);
     }
 

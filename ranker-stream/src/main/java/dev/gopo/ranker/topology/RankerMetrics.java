@@ -1,10 +1,12 @@
 package dev.gopo.ranker.topology;
 
 import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.platform.MetricsEndpoint;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
@@ -18,6 +20,11 @@ import org.apache.kafka.streams.StreamsMetrics;
  * {@code KafkaStreams#metrics()}, JMX and any metrics reporter) in group {@value #GROUP}. Sensors are
  * shared by every processor and stream thread of one KafkaStreams instance: registering them again
  * returns the existing sensor. The module README explains each metric.
+ *
+ * <p>The same events also feed the Prometheus endpoint ({@code --metrics-port}, {@link MetricsEndpoint}): each counter
+ * as {@code gopo_ranker_<name>_total} with the same tags, and the emission latency as a timer with percentiles
+ * ({@code gopo_ranker_emission_latency_seconds}), which the sensor's avg/max cannot give. One measuring path, two
+ * exports: a method here records into both.
  */
 public final class RankerMetrics {
     public static final String GROUP = "gopo-ranker";
@@ -30,6 +37,8 @@ public final class RankerMetrics {
     public static final String LATE_RECORDS = "ranker/late_records";
     public static final String LATENCY_AVG = "ranker/latency_ms_avg";
     public static final String LATENCY_MAX = "ranker/latency_ms_max";
+    /** The Prometheus timer of the same latency as {@link #LATENCY_AVG} / {@link #LATENCY_MAX}. */
+    public static final String EMISSION_LATENCY = "ranker/emission_latency";
 
     /** Reasons the ranker can give; each gets its own counter from the start so a 0 is visible. */
     static final List<DeadLetterReason> REASONS = List.of(DeadLetterReason.UNDECODABLE, DeadLetterReason.NON_FINITE_REWARD,
@@ -61,26 +70,56 @@ public final class RankerMetrics {
     private final Sensor latency;
     private final Map<DeadLetterReason, Sensor> deadLetters = new EnumMap<>(DeadLetterReason.class);
 
-    private RankerMetrics(StreamsMetrics metrics) {
+    /** The Prometheus side of each sensor above (no-ops when the endpoint is off). */
+    private final Map<Input, MetricsEndpoint.Count> scrapedRecordsIn = new EnumMap<>(Input.class);
+    private final MetricsEndpoint.Count scrapedEmitted;
+    private final MetricsEndpoint.Count scrapedPartial;
+    private final MetricsEndpoint.Count scrapedExpired;
+    private final MetricsEndpoint.Count scrapedDuplicates;
+    private final MetricsEndpoint.Count scrapedLate;
+    private final MetricsEndpoint.Latency scrapedLatency;
+    private final Map<DeadLetterReason, MetricsEndpoint.Count> scrapedDeadLetters = new EnumMap<>(DeadLetterReason.class);
+
+    private RankerMetrics(StreamsMetrics metrics, MetricsEndpoint endpoint) {
         for (Input input : Input.values()) {
-            recordsIn.put(input, counter(metrics, RECORDS_IN, "Records consumed from the input topic, good or bad.", Map.of("topic", input.tag)));
+            String doc = "Records consumed from the input topic, good or bad.";
+            recordsIn.put(input, counter(metrics, RECORDS_IN, doc, Map.of("topic", input.tag)));
+            scrapedRecordsIn.put(input, endpoint.counter(RECORDS_IN, doc, "topic", input.tag));
         }
-        emitted = counter(metrics, GROUPS_EMITTED, "Complete groups emitted (once per group, whatever the number of estimators).", Map.of());
-        partial = counter(metrics, GROUPS_PARTIAL, "Groups emitted partial after the timeout.", Map.of());
-        expired = counter(metrics, GROUPS_EXPIRED, "Groups that timed out with too few scored completions and were dead-lettered.", Map.of());
-        duplicates = counter(metrics, DUPLICATES, "Re-delivered completions or rewards for an index an open group already holds; dropped.", Map.of());
-        late = counter(metrics, LATE_RECORDS, "Records for a group already emitted, holding an index that was emitted; dropped.", Map.of());
+        String doc = "Complete groups emitted (once per group, whatever the number of estimators).";
+        emitted = counter(metrics, GROUPS_EMITTED, doc, Map.of());
+        scrapedEmitted = endpoint.counter(GROUPS_EMITTED, doc);
+        doc = "Groups emitted partial after the timeout.";
+        partial = counter(metrics, GROUPS_PARTIAL, doc, Map.of());
+        scrapedPartial = endpoint.counter(GROUPS_PARTIAL, doc);
+        doc = "Groups that timed out with too few scored completions and were dead-lettered.";
+        expired = counter(metrics, GROUPS_EXPIRED, doc, Map.of());
+        scrapedExpired = endpoint.counter(GROUPS_EXPIRED, doc);
+        doc = "Re-delivered completions or rewards for an index an open group already holds; dropped.";
+        duplicates = counter(metrics, DUPLICATES, doc, Map.of());
+        scrapedDuplicates = endpoint.counter(DUPLICATES, doc);
+        doc = "Records for a group already emitted, holding an index that was emitted; dropped.";
+        late = counter(metrics, LATE_RECORDS, doc, Map.of());
+        scrapedLate = endpoint.counter(LATE_RECORDS, doc);
+        doc = "Records sent to the dead-letter topic, by reason.";
         for (DeadLetterReason reason : REASONS) {
-            deadLetters.put(reason, counter(metrics, DEAD_LETTERS, "Records sent to the dead-letter topic, by reason.", Map.of("reason", reason.name())));
+            deadLetters.put(reason, counter(metrics, DEAD_LETTERS, doc, Map.of("reason", reason.name())));
+            scrapedDeadLetters.put(reason, endpoint.counter(DEAD_LETTERS, doc, "reason", reason.name()));
         }
         latency = metrics.addSensor(GROUP + ".latency", Sensor.RecordingLevel.INFO);
         latency.add(new MetricName(LATENCY_AVG, GROUP, "Average ms from the group's last completion or reward record timestamp to its emission (last ~60 s).", Map.of()), new Avg());
         latency.add(new MetricName(LATENCY_MAX, GROUP, "Largest such latency in ms (last ~60 s).", Map.of()), new Max());
+        scrapedLatency = endpoint.timer(EMISSION_LATENCY, "Time from a group's last completion or reward record to its emission (complete and partial groups).");
     }
 
-    /** The sensors of {@code metrics}' KafkaStreams instance, created on first use. */
+    /** The sensors of {@code metrics}' KafkaStreams instance, created on first use; nothing for a Prometheus endpoint. */
     public static RankerMetrics register(StreamsMetrics metrics) {
-        return new RankerMetrics(metrics);
+        return register(metrics, MetricsEndpoint.off());
+    }
+
+    /** The sensors of {@code metrics}' KafkaStreams instance, and their Prometheus meters on {@code endpoint}, created on first use. */
+    public static RankerMetrics register(StreamsMetrics metrics, MetricsEndpoint endpoint) {
+        return new RankerMetrics(metrics, endpoint);
     }
 
     private static Sensor counter(StreamsMetrics metrics, String name, String description, Map<String, String> tags) {
@@ -91,23 +130,30 @@ public final class RankerMetrics {
 
     void recordIn(Input input) {
         recordsIn.get(input).record();
+        scrapedRecordsIn.get(input).increment();
     }
 
     void groupEmitted(boolean isPartial, long latencyMs) {
         (isPartial ? partial : emitted).record();
-        latency.record(Math.max(0, latencyMs));
+        (isPartial ? scrapedPartial : scrapedEmitted).increment();
+        long ms = Math.max(0, latencyMs);
+        latency.record(ms);
+        scrapedLatency.record(ms, TimeUnit.MILLISECONDS);
     }
 
     void groupExpired() {
         expired.record();
+        scrapedExpired.increment();
     }
 
     void duplicate() {
         duplicates.record();
+        scrapedDuplicates.increment();
     }
 
     void late() {
         late.record();
+        scrapedLate.increment();
     }
 
     void deadLetter(DeadLetterReason reason) {
@@ -116,6 +162,7 @@ public final class RankerMetrics {
             throw new IllegalArgumentException("the ranker does not dead-letter with reason " + reason);
         }
         sensor.record();
+        scrapedDeadLetters.get(reason).increment();
     }
 
     /**

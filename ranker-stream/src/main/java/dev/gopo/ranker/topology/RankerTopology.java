@@ -2,6 +2,7 @@ package dev.gopo.ranker.topology;
 
 import dev.gopo.avro.DeadLetter;
 import dev.gopo.avro.Reward;
+import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.state.GroupStore;
 import dev.gopo.schemas.registry.SchemaRegistry;
@@ -59,6 +60,11 @@ public final class RankerTopology {
      * client for {@code --registry-url}, which is contacted when the first record is read or written.
      */
     public static Topology build(RankerConfig config, SchemaRegistry registry) {
+        return build(config, registry, MetricsEndpoint.off());
+    }
+
+    /** The topology whose {@link RankerMetrics} also record into {@code endpoint} ({@code --metrics-port}). */
+    public static Topology build(RankerConfig config, SchemaRegistry registry, MetricsEndpoint endpoint) {
         TopicNames names = config.topicNames();
         Topology topology = new Topology();
         List<String> decoders = new ArrayList<>();
@@ -66,7 +72,7 @@ public final class RankerTopology {
         topology.addSource(AutoOffsetReset.earliest(), COMPLETIONS_SOURCE, new UsePartitionTimeOnInvalidTimestamp(),
                 new StringDeserializer(), new ByteArrayDeserializer(), names.completions());
         topology.addProcessor(COMPLETIONS_DECODER, () -> new InputDecoder<>(new CompletionReader(registry),
-                RankerMetrics.Input.COMPLETIONS, (key, c) -> RecordChecks.completion(key, c, config), GroupEvent.CompletionArrived::new),
+                RankerMetrics.Input.COMPLETIONS, (key, c) -> RecordChecks.completion(key, c, config), GroupEvent.CompletionArrived::new, endpoint),
                 COMPLETIONS_SOURCE);
         decoders.add(COMPLETIONS_DECODER);
 
@@ -74,12 +80,12 @@ public final class RankerTopology {
             topology.addSource(AutoOffsetReset.earliest(), REWARDS_SOURCE, new UsePartitionTimeOnInvalidTimestamp(),
                     new StringDeserializer(), new ByteArrayDeserializer(), names.rewards());
             topology.addProcessor(REWARDS_DECODER, () -> new InputDecoder<>(new AvroDeserializer<>(registry, Reward.class)::deserialize,
-                    RankerMetrics.Input.REWARDS, (key, r) -> RecordChecks.reward(key, r, config), GroupEvent.RewardArrived::new),
+                    RankerMetrics.Input.REWARDS, (key, r) -> RecordChecks.reward(key, r, config), GroupEvent.RewardArrived::new, endpoint),
                     REWARDS_SOURCE);
             decoders.add(REWARDS_DECODER);
         }
 
-        topology.addProcessor(ASSEMBLER, () -> new GroupAssembler(config, registry), decoders.toArray(String[]::new));
+        topology.addProcessor(ASSEMBLER, () -> new GroupAssembler(config, registry, endpoint), decoders.toArray(String[]::new));
         topology.addStateStore(GroupStore.groupsStore(), ASSEMBLER);
         topology.addStateStore(GroupStore.deadlinesStore(), ASSEMBLER);
 

@@ -5,6 +5,7 @@ import dev.gopo.avro.Completion;
 import dev.gopo.avro.DeadLetter;
 import dev.gopo.avro.Reward;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.RankerWorker;
 import dev.gopo.ranker.state.GroupStore;
@@ -47,9 +48,9 @@ final class RankerHarness implements AutoCloseable {
     private final Map<Estimator, TestOutputTopic<String, AdvantageGroup>> advantages = new EnumMap<>(Estimator.class);
     private final TestOutputTopic<String, DeadLetter> deadLetters;
 
-    private RankerHarness(RankerConfig config) {
+    private RankerHarness(RankerConfig config, MetricsEndpoint endpoint) {
         this.config = config;
-        this.driver = new TopologyTestDriver(RankerTopology.build(config, registry), RankerWorker.streamsProperties(config), T0);
+        this.driver = new TopologyTestDriver(RankerTopology.build(config, registry, endpoint), RankerWorker.streamsProperties(config), T0);
         TopicNames names = config.topicNames();
         completions = driver.createInputTopic(names.completions(), new StringSerializer(), new AvroSerializer<Completion>(registry));
         rawCompletions = driver.createInputTopic(names.completions(), new StringSerializer(), new ByteArraySerializer());
@@ -67,10 +68,15 @@ final class RankerHarness implements AutoCloseable {
      * never contacted: the driver has no broker and the topology gets the in-memory registry.
      */
     static RankerHarness start(Path stateDir, UnaryOperator<RankerConfig.Builder> customize) {
+        return start(stateDir, customize, MetricsEndpoint.off());
+    }
+
+    /** As {@link #start(Path, UnaryOperator)}, with the ranker's metrics also recorded into {@code endpoint}. */
+    static RankerHarness start(Path stateDir, UnaryOperator<RankerConfig.Builder> customize, MetricsEndpoint endpoint) {
         ClusterConfig cluster = new ClusterConfig("localhost:9092", "http://registry.invalid:8081", new TopicNames("ranker-test"));
         RankerConfig.Builder builder = RankerConfig.builder(cluster).stateDir(stateDir).groupTimeout(Duration.ofMinutes(1))
                 .emittedRetention(Duration.ofMinutes(10));
-        return new RankerHarness(customize.apply(builder).build());
+        return new RankerHarness(customize.apply(builder).build(), endpoint);
     }
 
     /** Pipes a completion keyed by its group id, with record timestamp T0 + {@code atMs}. */
