@@ -25,11 +25,15 @@ class StepBudgetTest {
     }
 
     @Test
-    void windowIsTheStalenessBoundPlusOneCappedByTheVersionBound() {
-        assertThat(StepBudget.forLearner(16, 1, 0, 25, Long.MAX_VALUE, 10).windowSteps()).isEqualTo(26);
+    void windowIsHalfTheBoundButAtLeastOneVersionInterval() {
+        assertThat(StepBudget.forLearner(16, 1, 0, 25, Long.MAX_VALUE, 10).windowSteps()).as("defaults: ceil(26 / 2)").isEqualTo(13);
         assertThat(StepBudget.forLearner(16, 1, 0, 0, -1, 1).windowSteps()).as("lockstep").isEqualTo(1);
+        assertThat(StepBudget.forLearner(16, 1, 0, 1, -1, 1).windowSteps()).isEqualTo(1);
+        assertThat(StepBudget.forLearner(16, 1, 0, 4, -1, 1).windowSteps()).isEqualTo(3);
+        assertThat(StepBudget.forLearner(16, 1, 0, 9, -1, 10).windowSteps()).as("never below the version interval").isEqualTo(10);
         // one version of lag at a version every 10 steps: a group sampled at step 10v is admitted up to step 10v + 19
-        assertThat(StepBudget.forLearner(16, 1, 0, 25, 1, 10).windowSteps()).isEqualTo(20);
+        assertThat(StepBudget.forLearner(16, 1, 0, 25, 1, 10).windowSteps()).isEqualTo(10);
+        assertThat(StepBudget.forLearner(16, 1, 0, 60, 2, 10).windowSteps()).as("B' = 29").isEqualTo(15);
     }
 
     @Test

@@ -21,12 +21,12 @@ class OnlineTrainingSettingsTest {
     @Test
     void generatorsShareTheStepBudgetOfTheStalenessBound() {
         OnlineTraining.Settings defaults = settings(3, 10, 25, false);
-        assertThat(defaults.stepBudget(0).windowSteps()).isEqualTo(26);
+        assertThat(defaults.stepBudget(0).windowSteps()).isEqualTo(13);
         long perWindow = 0;
         for (int g = 0; g < 3; g++) {
-            perWindow += defaults.stepBudget(g).share(26);
+            perWindow += defaults.stepBudget(g).share(13);
         }
-        assertThat(perWindow).as("the three shares of 26 steps add up to 26 x 16 groups").isEqualTo(26 * 16);
+        assertThat(perWindow).as("the three shares of 13 steps add up to 13 x 16 groups").isEqualTo(13 * 16);
         assertThat(defaults.lastVersion()).isEqualTo(30);
         assertThat(settings(1, 10, 0, true).lastVersion()).as("a version every step").isEqualTo(300);
         assertThat(settings(1, 10, 0, true).stepBudget(0).windowSteps()).as("lockstep").isEqualTo(1);

@@ -90,8 +90,9 @@ final class AsyncBenchmark {
         try (EmbeddedInfra infra = EmbeddedInfra.start(settings.workDir().resolve("infra"), 4, true)) {
             for (int i = 0; i < modes.size() && !stopRequested; i++) {
                 Mode mode = modes.get(i);
-                out.printf("run %d/%d: %s (staleness bound %d steps, a policy version %s) ...%n", i + 1, modes.size(), mode.label(),
-                        mode.maxStalenessSteps(), mode.versions(settings.checkpointEvery()));
+                out.printf("run %d/%d: %s (staleness bound %d steps, a policy version %s, generators up to %d steps ahead) ...%n", i + 1,
+                        modes.size(), mode.label(), mode.maxStalenessSteps(), mode.versions(settings.checkpointEvery()),
+                        settings.training(mode).stepBudget(0).windowSteps());
                 out.flush();
                 long r0 = System.nanoTime();
                 Outcome outcome = runOne(infra, prepared, mode, i);
@@ -181,11 +182,12 @@ final class AsyncBenchmark {
         out.println();
         out.printf("target: mean validation reward over tasks >= %.3f (%s)%n", target,
                 settings.targetReward().isPresent() ? "--target-reward" : "the lockstep run's final value");
-        out.println("mode                bound  versions     wall to N   to target   learner idle  generator idle  mean stale  "
+        out.println("mode                bound  window  versions     wall to N   to target   learner idle  generator idle  mean stale  "
                 + "final reward  wasted  staleness histogram (k:groups)");
         for (Outcome o : outcomes) {
-            out.printf(Locale.ROOT, "%-18s  %5d  %-11s  %8.1f s  %10s  %11.0f%%  %13.0f%%  %10.2f  %12.3f  %5.1f%%  %s%n", o.mode().label(),
-                    o.mode().maxStalenessSteps(), o.mode().versions(settings.checkpointEvery()), o.wallSeconds(),
+            out.printf(Locale.ROOT, "%-18s  %5d  %6d  %-11s  %8.1f s  %10s  %11.0f%%  %13.0f%%  %10.2f  %12.3f  %5.1f%%  %s%n", o.mode().label(),
+                    o.mode().maxStalenessSteps(), settings.training(o.mode()).stepBudget(0).windowSteps(),
+                    o.mode().versions(settings.checkpointEvery()), o.wallSeconds(),
                     toTarget(o, target), 100 * o.learnerIdle(), 100 * o.generatorIdle(), AsyncFigures.meanStaleness(o.staleness()),
                     o.finalMeanReward(), 100.0 * o.droppedStale() / Math.max(1, o.groupsSampled()), AsyncFigures.histogramText(o.staleness()));
         }
