@@ -136,7 +136,7 @@ public final class Generator implements PollingWorker {
     private void pauseClock(boolean start) {
         synchronized (pauseClock) {
             if (start && pausedSince == Long.MIN_VALUE) {
-                pauseClock(true);
+                pausedSince = System.nanoTime();
             } else if (!start && pausedSince != Long.MIN_VALUE) {
                 pausedNanosDone += Math.max(0, System.nanoTime() - pausedSince);
                 pausedSince = Long.MIN_VALUE;
@@ -230,7 +230,7 @@ public final class Generator implements PollingWorker {
         if (shouldPause && !paused) {
             consumer.pause(consumer.assignment());
             paused = true;
-            pausedSince = System.nanoTime();
+            pauseClock(true);
             log.info("backpressure: {} groups sampled with policy version {} (step {}), {} in all of a step budget of {}; pausing until "
                             + "the learner announces a newer version", groupsWithCurrentVersion, policy.version(), policy.step(), groups,
                     budget.allowance() == Long.MAX_VALUE ? "-" : Long.toString(budget.allowance()));
