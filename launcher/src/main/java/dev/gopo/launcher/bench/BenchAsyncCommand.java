@@ -13,10 +13,10 @@ import picocli.CommandLine.Option;
 
 /** {@code gopo bench-async}: the same training budget in lockstep and asynchronously, on the embedded default. */
 @Command(name = "bench-async", mixinStandardHelpOptions = true,
-        description = {"Run the same training budget on the embedded default twice: lockstep (a policy version every step, staleness",
-                "bound 0: generators sample only with the newest weights and the learner waits for them) and asynchronous (the defaults).",
-                "Prints wall time to --steps steps and to a target validation reward, learner and generator idle shares, the staleness",
-                "histogram, the async/lockstep ratios and a two-machine model; --sweep adds staleness bounds (speed vs final quality).",
+        description = {"Run the same training budget on the embedded default twice: lockstep (a policy version every step, staleness "
+                + "bound 0: generators sample only with the newest weights and the learner waits for them) and asynchronous (the defaults).",
+                "Prints wall time to --steps steps and to a target validation reward, learner and generator idle shares, the staleness "
+                        + "histogram, the async/lockstep ratios and a two-machine model; --sweep adds staleness bounds (speed vs final quality).",
                 "Figures also go to WORK-DIR/bench-async.csv. The default budget takes about 7 minutes on 2 busy cores (--sweep about 15)."})
 public final class BenchAsyncCommand implements Callable<Integer> {
     @Mixin
