@@ -47,8 +47,11 @@ import org.slf4j.LoggerFactory;
  * <p>Hot swap: between prompts it reads {@code policy-versions}; a newer version replaces the
  * policy once its weights load and match the announced SHA-256.
  *
- * <p>Backpressure: after {@code maxGroupsPerVersion} groups with one version it pauses the prompt
- * partitions (still polling, so it keeps its group membership) until a newer version arrives.
+ * <p>Backpressure: it pauses the prompt partitions (still polling, so it keeps its group membership)
+ * while its {@link StepBudget} is used up (its share of the groups the learner can still train on
+ * within its staleness bound, counted from the newest announced step) or after
+ * {@code maxGroupsPerVersion} groups with one version, until a newer version arrives.
+ * {@link #pausedNanos()} adds up how long it was held.
  */
 public final class Generator implements PollingWorker {
     private static final Logger log = LoggerFactory.getLogger(Generator.class);
@@ -70,11 +73,13 @@ public final class Generator implements PollingWorker {
     private boolean paused;
     /** Prompt polls begun while backpressure held; read by other threads. */
     private final AtomicLong pausedPolls = new AtomicLong();
-    /** Guards the two paused-time fields, so {@link #pausedNanos()} never goes back when read while a pause ends. */
-    private final Object pausedTime = new Object();
-    private long pausedNanosClosed;
-    /** {@code System.nanoTime()} when the current pause began; -1 while not paused. */
-    private long pauseStartedNanos = -1;
+    private final StepBudget.Ledger budget;
+    /** Guards the two pause clocks below, which other threads read through {@link #pausedNanos()}. */
+    private final Object pauseClock = new Object();
+    /** Nanoseconds of the pauses that are over. */
+    private long pausedNanosDone;
+    /** {@link System#nanoTime()} when the current pause began, or {@link Long#MIN_VALUE} when not paused. */
+    private long pausedSince = Long.MIN_VALUE;
 
     public Generator(GeneratorConfig config, ClusterConfig cluster) throws IOException {
         this(config, cluster, MetricsEndpoint.off());
@@ -88,6 +93,7 @@ public final class Generator implements PollingWorker {
         this.topics = cluster.topics();
         PolicyModel initial = PolicyModel.load(config.initPolicyDir());
         this.policy = new CurrentPolicy(initial, 0, 0);
+        this.budget = new StepBudget.Ledger(config.stepBudget(), 0);
         RewardModels loaded = null;
         try {
             loaded = config.rewardMode() == RewardMode.INLINE ? RewardModels.load(config.rewardModels()) : null;
@@ -126,22 +132,22 @@ public final class Generator implements PollingWorker {
     }
 
     /**
-     * Cumulative nanoseconds the prompt consumer has been paused by backpressure (the current pause included, up to
-     * now); safe to read from any thread, never decreasing.
+     * Cumulative nanoseconds the prompt consumer has been paused by backpressure (step budget or
+     * {@code maxGroupsPerVersion}), the current pause included; safe to read from any thread.
      */
     public long pausedNanos() {
-        synchronized (pausedTime) {
-            return pausedNanosClosed + (pauseStartedNanos < 0 ? 0 : System.nanoTime() - pauseStartedNanos);
+        synchronized (pauseClock) {
+            return pausedNanosDone + (pausedSince == Long.MIN_VALUE ? 0 : Math.max(0, System.nanoTime() - pausedSince));
         }
     }
 
-    private void pauseClock(boolean running) {
-        synchronized (pausedTime) {
-            if (running && pauseStartedNanos < 0) {
-                pauseStartedNanos = System.nanoTime();
-            } else if (!running && pauseStartedNanos >= 0) {
-                pausedNanosClosed += System.nanoTime() - pauseStartedNanos;
-                pauseStartedNanos = -1;
+    private void pauseClock(boolean start) {
+        synchronized (pauseClock) {
+            if (start && pausedSince == Long.MIN_VALUE) {
+                pausedSince = System.nanoTime();
+            } else if (!start && pausedSince != Long.MIN_VALUE) {
+                pausedNanosDone += Math.max(0, System.nanoTime() - pausedSince);
+                pausedSince = Long.MIN_VALUE;
             }
         }
     }
@@ -227,7 +233,7 @@ public final class Generator implements PollingWorker {
     }
 
     private boolean backpressured() {
-        return config.maxGroupsPerVersion() > 0 && groupsWithCurrentVersion >= config.maxGroupsPerVersion();
+        return config.maxGroupsPerVersion() > 0 && groupsWithCurrentVersion >= config.maxGroupsPerVersion() || budget.exhausted(groups);
     }
 
     private void applyBackpressure(KafkaConsumer<String, byte[]> consumer) {
@@ -236,8 +242,9 @@ public final class Generator implements PollingWorker {
             consumer.pause(consumer.assignment());
             paused = true;
             pauseClock(true);
-            log.info("backpressure: {} groups sampled with policy version {}; pausing until the learner announces a newer version",
-                    groupsWithCurrentVersion, policy.version());
+            log.info("backpressure: {} groups sampled with policy version {} (step {}), {} in all of a step budget of {}; pausing until "
+                            + "the learner announces a newer version", groupsWithCurrentVersion, policy.version(), policy.step(), groups,
+                    budget.allowance() == Long.MAX_VALUE ? "-" : Long.toString(budget.allowance()));
         } else if (!shouldPause && paused) {
             consumer.resume(consumer.paused());
             paused = false;
@@ -258,6 +265,7 @@ public final class Generator implements PollingWorker {
             try {
                 if (policy.offer(announced)) {
                     groupsWithCurrentVersion = 0;
+                    budget.announced(policy.step(), groups);
                 }
             } catch (CurrentPolicy.SwapRefused e) {
                 publisher.deadLetter(record, e.missing ? DeadLetterReason.WEIGHTS_MISSING : DeadLetterReason.WEIGHTS_HASH_MISMATCH,

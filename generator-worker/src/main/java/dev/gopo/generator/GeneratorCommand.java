@@ -63,9 +63,35 @@ public final class GeneratorCommand implements Callable<Integer> {
     @Option(names = "--reward-model", paramLabel = "TASK=DIR", description = "Reward model directory of a task, repeatable (for --reward-mode INLINE).")
     Map<String, Path> rewardModels = new LinkedHashMap<>();
 
-    @Option(names = "--max-groups-per-version", defaultValue = "64",
-            description = "Backpressure: pause after this many groups with one policy version until a newer one is announced (0 = off). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--max-groups-per-version", defaultValue = "0",
+            description = "Extra backpressure: pause after this many groups with one policy version until a newer one is announced (0 = off). Default: ${DEFAULT-VALUE}")
     long maxGroupsPerVersion;
+
+    @Option(names = "--groups-per-step", defaultValue = "16",
+            description = {"Step budget: the learner's --groups-per-step. The generator samples at most its share of the groups the learner",
+                    "can still train on within its staleness bound (see StepBudget). Default: ${DEFAULT-VALUE}"})
+    int groupsPerStep;
+
+    @Option(names = "--generators", defaultValue = "1", description = "Step budget: how many generators share the prompts. Default: ${DEFAULT-VALUE}")
+    int generators;
+
+    @Option(names = "--generator-index", defaultValue = "0",
+            description = "Step budget: this generator's index, 0 .. --generators - 1 (e.g. a StatefulSet ordinal). Default: ${DEFAULT-VALUE}")
+    int generatorIndex;
+
+    @Option(names = "--max-staleness-steps", defaultValue = "25", paramLabel = "STEPS",
+            description = "Step budget: the learner's --max-staleness-steps. Default: ${DEFAULT-VALUE}")
+    long maxStalenessSteps;
+
+    @Option(names = "--max-policy-lag", paramLabel = "VERSIONS", description = "Step budget: the learner's --max-policy-lag, if it has one. Default: off")
+    Long maxPolicyLag;
+
+    @Option(names = "--version-every", defaultValue = "10", paramLabel = "STEPS",
+            description = "Step budget: steps between the learner's policy versions (its --checkpoint-every, or 1 with --announce-every-step). Default: ${DEFAULT-VALUE}")
+    int versionEvery;
+
+    @Option(names = "--no-step-budget", description = "Turn the step budget off (sample as fast as possible; stale groups are then dropped by the learner).")
+    boolean noStepBudget;
 
     @Option(names = "--max-prompts", defaultValue = "0", description = "Stop after this many prompts (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}")
     long maxPrompts;
@@ -76,7 +102,9 @@ public final class GeneratorCommand implements Callable<Integer> {
 
     public GeneratorConfig toConfig() {
         return new GeneratorConfig(generatorId, groupId, groupSize, new SamplingConfig(temperature, topK, topP, maxNewTokens, seed), rewardMode,
-                initPolicy, rewardModels, maxGroupsPerVersion, maxPrompts, idleTimeout);
+                initPolicy, rewardModels, maxGroupsPerVersion, maxPrompts, idleTimeout, noStepBudget ? StepBudget.OFF
+                : StepBudget.forLearner(groupsPerStep, generators, generatorIndex, maxStalenessSteps, maxPolicyLag == null ? -1 : maxPolicyLag,
+                        versionEvery));
     }
 
     @Override

@@ -19,12 +19,22 @@ import java.util.Objects;
  * @param maxGroupsPerVersion  backpressure: at most this many groups are sampled with one policy
  *                             version; then the generator pauses its prompt consumer until the learner
  *                             announces a newer version (0 = no limit)
+ * @param stepBudget           backpressure tied to the learner's announced steps ({@link StepBudget}; {@link StepBudget#OFF} = none):
+ *                             the generator pauses once it has sampled its share of the groups the learner can
+ *                             still train on within its staleness bound
  * @param maxPrompts           stop after this many prompts (0 = run until stopped)
  * @param idleTimeout          stop after this long without prompts (zero = never)
  */
 public record GeneratorConfig(String generatorId, String groupId, int groupSize, SamplingConfig sampling, RewardMode rewardMode,
                               Path initPolicyDir, Map<String, Path> rewardModels, long maxGroupsPerVersion,
-                              long maxPrompts, Duration idleTimeout) {
+                              long maxPrompts, Duration idleTimeout, StepBudget stepBudget) {
+    /** Without a step budget: only {@code maxGroupsPerVersion} holds the generator back. */
+    public GeneratorConfig(String generatorId, String groupId, int groupSize, SamplingConfig sampling, RewardMode rewardMode,
+                           Path initPolicyDir, Map<String, Path> rewardModels, long maxGroupsPerVersion, long maxPrompts, Duration idleTimeout) {
+        this(generatorId, groupId, groupSize, sampling, rewardMode, initPolicyDir, rewardModels, maxGroupsPerVersion, maxPrompts, idleTimeout,
+                StepBudget.OFF);
+    }
+
     public GeneratorConfig {
         if (generatorId == null || !generatorId.matches("[a-zA-Z0-9._-]+")) {
             throw new IllegalArgumentException("--generator-id '" + generatorId + "' must be letters, digits, '.', '_' or '-'");
@@ -51,5 +61,6 @@ public record GeneratorConfig(String generatorId, String groupId, int groupSize,
         if (idleTimeout == null || idleTimeout.isNegative()) {
             throw new IllegalArgumentException("--idle-timeout must be >= 0");
         }
+        Objects.requireNonNull(stepBudget, "stepBudget (StepBudget.OFF for none)");
     }
 }

@@ -240,6 +240,66 @@ class GeneratorIT {
         assertThat(completions).allSatisfy(x -> assertThat(x.getPolicyStep()).isEqualTo(x.getPolicyVersion() * 10));
     }
 
+    @Test
+    void theStepBudgetHoldsTheGeneratorToItsShareOfTheAnnouncedStepsAndClocksThePause() throws Exception {
+        ClusterConfig c = cluster("budget");
+        KafkaClients.ensureTopics(c, List.of(c.topicNames().policyVersions()), 1);
+        produce(c, taskPrompts(6));
+        GeneratorConfig base = config("gen-budget", 0, 0, 0);
+        // 2 groups per learner step, one generator, window 1: lockstep, 2 groups per announced step
+        GeneratorConfig budgeted = new GeneratorConfig(base.generatorId(), base.groupId(), G, base.sampling(), base.rewardMode(),
+                base.initPolicyDir(), base.rewardModels(), 0, 0, Duration.ZERO, new StepBudget(2, 1, 0, 1));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        AtomicBoolean stop = new AtomicBoolean();
+        try (Generator generator = new Generator(budgeted, c)) {
+            assertThat(generator.pausedNanos()).as("never paused yet").isZero();
+            Future<?> running = pool.submit(() -> {
+                generator.run(stop);
+                return null;
+            });
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!generator.isPaused() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            long pollsAtPause = generator.pausedPolls();
+            while (generator.pausedPolls() < pollsAtPause + 3 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(generator.groups()).as("one step of groups at step 0, then held").isEqualTo(2);
+            long held = generator.pausedNanos();
+            assertThat(held).as("the pause is clocked while it lasts").isPositive();
+
+            Path v1 = tmp.resolve("policy-budget-v1-" + System.nanoTime());
+            String sha1;
+            try (PolicyModel m = PolicyModel.create(PolicyConfig.tiny().withSeed(7), Tokenizer.ascii())) {
+                sha1 = m.save(v1);
+            }
+            Topic<String, PolicyVersion> versions = c.topics().policyVersions();
+            try (KafkaProducer<String, PolicyVersion> p = new KafkaProducer<>(infra.producerProps(), versions.keySerde().serializer(), versions.valueSerde().serializer())) {
+                p.send(new ProducerRecord<>(versions.name(), "1", PolicyVersion.newBuilder(version(1, v1, sha1)).setStep(1).build())).get();
+            }
+            while (generator.groups() < 4 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            while (!generator.isPaused() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            pollsAtPause = generator.pausedPolls();
+            while (generator.pausedPolls() < pollsAtPause + 3 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(generator.policyVersion()).isEqualTo(1);
+            assertThat(generator.groups()).as("step 1 adds one step of groups: 4 in all, although 2 prompts wait").isEqualTo(4);
+            stop.set(true);
+            running.get(60, TimeUnit.SECONDS);
+            long total = generator.pausedNanos();
+            assertThat(total).isGreaterThanOrEqualTo(held);
+            assertThat(generator.pausedNanos()).as("the clock stops with the generator").isEqualTo(total);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static PolicyVersion version(long v, Path dir, String sha) {
         return PolicyVersion.newBuilder().setVersion(v).setStep(v * 10).setWeightsUri(dir.toUri().toString()).setSha256(sha)
                 .setEstimator("GOPO").setCreatedAtMs(1).build();

@@ -5,6 +5,7 @@ import dev.gopo.evaluator.EvaluatorConfig;
 import dev.gopo.generator.Generator;
 import dev.gopo.generator.GeneratorConfig;
 import dev.gopo.generator.RewardMode;
+import dev.gopo.generator.StepBudget;
 import dev.gopo.generator.feed.PromptFeeder;
 import dev.gopo.learner.Learner;
 import dev.gopo.learner.LearnerConfig;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,11 +51,23 @@ public final class OnlineTraining {
     /**
      * Settings of one run; the learner trains on the first of {@code estimators}, the others are ranked side by side.
      *
-     * @param rewardTransform what the ranker applies to each group's rewards before ranking them ({@code identity} leaves them)
+     * @param rewardTransform   what the ranker applies to each group's rewards before ranking them ({@code identity} leaves them)
+     * @param announceEveryStep the learner announces a policy version after every step (generators get new weights every
+     *                          step) instead of at every checkpoint; with {@code maxStalenessSteps = 0} this is lockstep
+     *                          (see {@link StepBudget}: each step's groups are sampled by the newest weights, and the
+     *                          generators pause until the learner has trained on them)
      */
     public record Settings(int steps, int groupsPerStep, int groupSize, int checkpointEvery, int generators, List<Estimator> estimators,
                            double lr, double beta, long maxStalenessSteps, long maxPolicyLag, int evalPrompts, int samplesPerPrompt,
-                           int evalEvery, long seed, RewardTransform rewardTransform) {
+                           int evalEvery, long seed, RewardTransform rewardTransform, boolean announceEveryStep) {
+        /** Versions at checkpoints, as {@code gopo run} announces them. */
+        public Settings(int steps, int groupsPerStep, int groupSize, int checkpointEvery, int generators, List<Estimator> estimators,
+                        double lr, double beta, long maxStalenessSteps, long maxPolicyLag, int evalPrompts, int samplesPerPrompt,
+                        int evalEvery, long seed, RewardTransform rewardTransform) {
+            this(steps, groupsPerStep, groupSize, checkpointEvery, generators, estimators, lr, beta, maxStalenessSteps, maxPolicyLag,
+                    evalPrompts, samplesPerPrompt, evalEvery, seed, rewardTransform, false);
+        }
+
         public Settings {
             if (steps < 1 || groupsPerStep < 1 || checkpointEvery < 1 || generators < 1 || evalPrompts < 1
                     || samplesPerPrompt < 1 || evalEvery < 1) {
@@ -68,6 +82,29 @@ public final class OnlineTraining {
             }
             estimators = List.copyOf(estimators);
             Objects.requireNonNull(rewardTransform, "rewardTransform");
+            if (maxStalenessSteps < 0) {
+                throw new IllegalArgumentException("--max-staleness-steps must be >= 0, got " + maxStalenessSteps);
+            }
+            if (maxStalenessSteps < versionEverySteps(checkpointEvery, announceEveryStep) - 1) {
+                throw new IllegalArgumentException("--max-staleness-steps " + maxStalenessSteps + " is below --checkpoint-every "
+                        + checkpointEvery + " - 1: generators get new weights only at checkpoints, so they could not sample the groups "
+                        + "of the steps up to the next checkpoint without breaking the bound (StepBudget). Raise --max-staleness-steps "
+                        + "to at least " + (checkpointEvery - 1) + ", or lower --checkpoint-every");
+            }
+        }
+
+        /** Steps between policy versions: 1 when every step is announced, else the checkpoint interval. */
+        public int versionEverySteps() {
+            return versionEverySteps(checkpointEvery, announceEveryStep);
+        }
+
+        private static int versionEverySteps(int checkpointEvery, boolean announceEveryStep) {
+            return announceEveryStep ? 1 : checkpointEvery;
+        }
+
+        /** Generator {@code index}'s step budget: its share of what the learner can train on within the staleness bound. */
+        public StepBudget stepBudget(int index) {
+            return StepBudget.forLearner(groupsPerStep, generators, index, maxStalenessSteps, maxPolicyLag, versionEverySteps());
         }
 
         /** The estimator the learner trains on. */
@@ -75,14 +112,27 @@ public final class OnlineTraining {
             return estimators.get(0);
         }
 
-        /** The last announced policy version: one per {@code checkpointEvery} steps, the last step always announced. */
+        /** The last announced policy version: one per {@code checkpointEvery} steps (or per step), the last step always announced. */
         public long lastVersion() {
-            return (steps + checkpointEvery - 1) / checkpointEvery;
+            return (steps + versionEverySteps() - 1) / versionEverySteps();
         }
+    }
+
+    /**
+     * What the generators did in one run, taken when the learner finished its last step.
+     *
+     * @param groupsSampled   groups the generators had sampled by then
+     * @param pausedNanos     summed over generators, nanoseconds their prompt consumers were paused by backpressure
+     * @param startedAtMs     wall clock when the prompts were fed (training began)
+     * @param learnerWallNanos from then until the learner finished its last step
+     */
+    public record GeneratorTotals(int generators, long groupsSampled, long pausedNanos, long startedAtMs, long learnerWallNanos) {
     }
 
     private final Settings settings;
     private final PrintWriter out;
+    private final List<Generator> running = new CopyOnWriteArrayList<>();
+    private volatile GeneratorTotals totals;
 
     public OnlineTraining(Settings settings, PrintWriter out) {
         this.settings = settings;
@@ -102,14 +152,12 @@ public final class OnlineTraining {
                 cluster.topicNames().deadLetters()), 4);
         KafkaClients.ensureTopics(cluster, List.of(cluster.topicNames().policyVersions()), 1);
         int prompts = settings.steps() * settings.groupsPerStep() * 2;
-        // Backpressure: each version samples what the learner consumes until the next version (groups per step x
-        // checkpoint interval). More would let the queue, and so staleness, grow by the excess at every version until
-        // groups are dropped as stale (a factor of 2 dropped 2,029 of 6,800 groups in a 300-step run).
-        long groupsPerVersion = Math.max(settings.groupsPerStep(),
-                (long) settings.groupsPerStep() * settings.checkpointEvery() / settings.generators());
         out.printf("== training: %d steps x %d groups x G=%d, estimators %s (learner trains on %s), %d generator(s), %d prompts%n",
                 settings.steps(), settings.groupsPerStep(), settings.groupSize(), settings.estimators(), settings.trainedEstimator(),
                 settings.generators(), prompts);
+        out.printf("   staleness bound %d steps, a policy version every %d step(s): generators sample at most %d steps of groups "
+                        + "ahead of the newest version (StepBudget)%n", settings.maxStalenessSteps(), settings.versionEverySteps(),
+                settings.stepBudget(0).windowSteps());
         out.flush();
         RankerConfig rankerConfig = RankerConfig.builder(cluster).estimators(settings.estimators())
                 .stateDir(workDir.resolve("ranker-state")).replicationFactor(1).topicPartitions(4)
@@ -132,7 +180,7 @@ public final class OnlineTraining {
                             LearnerDefaults.MAX_GRAD_NORM), LearnerDefaults.TEMPERATURE);
             LearnerConfig learnerConfig = new LearnerConfig("learner-0", settings.trainedEstimator(), settings.groupsPerStep(),
                     settings.maxStalenessSteps(), settings.maxPolicyLag(),
-                    settings.checkpointEvery(), false, workDir.resolve("learner"), prepared.referencePolicyDir(),
+                    settings.checkpointEvery(), settings.announceEveryStep(), workDir.resolve("learner"), prepared.referencePolicyDir(),
                     trainer, settings.steps(), LEARNER_IDLE_TIMEOUT, TaskVocabulary.MAX_COMPLETION_TOKENS, false);
             long lastVersion = settings.lastVersion();
             int evalEvery = evaluatedEvery(lastVersion, settings.evalEvery());
@@ -146,9 +194,10 @@ public final class OnlineTraining {
             for (int g = 0; g < settings.generators(); g++) {
                 GeneratorConfig generatorConfig = new GeneratorConfig("generator-" + g, cluster.topicNames().prefix() + "generators",
                         settings.groupSize(), new SamplingConfig(1.0, 0, 1.0, TaskVocabulary.MAX_COMPLETION_TOKENS, settings.seed() + g),
-                        RewardMode.INLINE, prepared.referencePolicyDir(), rewardModels, groupsPerVersion, 0, Duration.ZERO);
+                        RewardMode.INLINE, prepared.referencePolicyDir(), rewardModels, 0, 0, Duration.ZERO, settings.stepBudget(g));
                 workers.submit(generatorConfig.generatorId(), stop -> {
                     try (Generator generator = new Generator(generatorConfig, cluster)) {
+                        running.add(generator);
                         generator.run(stop);
                     }
                 });
@@ -167,10 +216,15 @@ public final class OnlineTraining {
                     }
                 });
                 try {
+                    long startedAtMs = System.currentTimeMillis();
+                    long started = System.nanoTime();
                     PromptFeeder.publish(cluster, PromptFeeder.prompts(tasks, Split.TRAIN, prompts, settings.seed()));
                     if (!workers.awaitFirstFailure(learning::isDone, Duration.ofDays(365))) {
                         return false;
                     }
+                    long learnerWall = System.nanoTime() - started;
+                    totals = new GeneratorTotals(settings.generators(), running.stream().mapToLong(Generator::groups).sum(),
+                            running.stream().mapToLong(Generator::pausedNanos).sum(), startedAtMs, learnerWall);
                     out.printf("   learner finished %d steps; waiting for the evaluator to score all %d policy versions%n",
                             settings.steps(), versions.get());
                     out.flush();
@@ -186,6 +240,11 @@ public final class OnlineTraining {
             }
         }
         return true;
+    }
+
+    /** The generators' totals at the learner's last step; null before the learner has finished. */
+    public GeneratorTotals generatorTotals() {
+        return totals;
     }
 
     /** The largest divisor of {@code lastVersion} that is at most {@code requested}: the last version is always evaluated. */

@@ -87,7 +87,7 @@ final class PipelineRun {
             }
             out.println("== 4/4 results");
             RunResults results = RunResults.write(cluster, settings.training().trainedEstimator(), runInfo(t0), settings.workDir());
-            out.print(RunReport.format(results.metrics(), results.evaluations()));
+            out.print(RunReport.format(results.metrics(), results.evaluations(), results.groupsSampled()));
             out.flush();
         }
         Path report = Report.write(settings.workDir());

@@ -34,7 +34,8 @@ import org.apache.commons.csv.CSVPrinter;
  *       advantages topic), dead letters by reason, and the run's identity ({@code run} section).</li>
  * </ul>
  */
-public record RunResults(List<TrainingMetrics> metrics, List<EvaluationResult> evaluations) {
+public record RunResults(List<TrainingMetrics> metrics, List<EvaluationResult> evaluations, long groupsSampled,
+                         Map<String, Double> generatorTokensPerS) {
     public static final String METRICS_CSV = "metrics.csv";
     public static final String PIPELINE_CSV = "pipeline.csv";
     private static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").build();
@@ -50,7 +51,9 @@ public record RunResults(List<TrainingMetrics> metrics, List<EvaluationResult> e
         List<TrainingMetrics> metrics = latestPerStep(TopicSnapshot.readAll(cluster, topics.metrics()));
         List<EvaluationResult> evaluations = TopicSnapshot.readAll(cluster, topics.evalResults());
         Map<String, long[]> generators = new TreeMap<>();
+        java.util.Set<String> groupIds = new java.util.HashSet<>();
         TopicSnapshot.forEach(cluster, topics.completions(), (Completion c) -> {
+            groupIds.add(c.getGroupId());
             long[] g = generators.computeIfAbsent(c.getGeneratorId(), k -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
             g[0] += c.getTokenIds().size();
             g[1] = Math.min(g[1], c.getSampledAtMs());
@@ -62,6 +65,7 @@ public record RunResults(List<TrainingMetrics> metrics, List<EvaluationResult> e
         Map<String, Integer> deadLetters = new TreeMap<>();
         TopicSnapshot.forEach(cluster, topics.deadLetters(), (DeadLetter d) -> deadLetters.merge(d.getReason(), 1, Integer::sum));
 
+        Map<String, Double> tokensPerS = new TreeMap<>();
         Files.createDirectories(dir);
         try (Writer w = Files.newBufferedWriter(dir.resolve(METRICS_CSV), StandardCharsets.UTF_8);
              CSVPrinter csv = new CSVPrinter(w, CSV)) {
@@ -81,8 +85,10 @@ public record RunResults(List<TrainingMetrics> metrics, List<EvaluationResult> e
             for (var e : generators.entrySet()) {
                 long[] g = e.getValue();
                 double seconds = Math.max(1, g[2] - g[1]) / 1000.0;
+                tokensPerS.put(e.getKey(), g[0] / seconds);
                 csv.printRecord("generator_tokens_per_s", e.getKey(), g[0] / seconds);
             }
+            csv.printRecord("sampling", "groups_sampled", groupIds.size());
             for (var e : latencyPercentiles(latencies).entrySet()) {
                 csv.printRecord("ranker_latency_ms", e.getKey(), e.getValue());
             }
@@ -90,7 +96,7 @@ public record RunResults(List<TrainingMetrics> metrics, List<EvaluationResult> e
                 csv.printRecord("dead_letters", e.getKey(), e.getValue());
             }
         }
-        return new RunResults(metrics, evaluations);
+        return new RunResults(metrics, evaluations, groupIds.size(), tokensPerS);
     }
 
     /** Nearest-rank percentiles p50, p90, p99, the maximum and the count; empty without groups. */

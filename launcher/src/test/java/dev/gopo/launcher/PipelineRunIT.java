@@ -50,6 +50,8 @@ class PipelineRunIT {
                     .as(report).hasSize(1);
         }
         assertThat(report).as(report).containsPattern("learner totals over 4 steps: .*steps/recomputed \\d+.*stale/dropped_groups \\d+");
+        // The step budget (bound 8: at most 9 steps of groups ahead) lets no group go stale.
+        assertThat(report).as(report).containsPattern("sampling: \\d+ groups sampled, 12 trained on, 0 dropped as stale: wasted share 0\\.0%");
         List<String> csv = Files.readAllLines(tmp.resolve("run/eval.csv"));
         assertThat(csv).hasSize(1 + 6);
         assertThat(csv.get(0)).contains(",gold_quality,reference_gold_quality,");

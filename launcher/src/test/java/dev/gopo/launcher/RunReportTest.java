@@ -84,4 +84,16 @@ class RunReportTest {
         assertThat(RunReport.format(List.of(), List.of())).contains("no learner metrics were read back")
                 .contains("no evaluation results were read back");
     }
+
+    @Test
+    void theSamplingLineGivesTheWastedShareOfGroupsDroppedAsStale() {
+        List<TrainingMetrics> metrics = List.of(
+                step(1, Map.of("train/groups", 16.0, "stale/dropped_groups", 0.0)),
+                step(2, Map.of("train/groups", 16.0, "stale/dropped_groups", 8.0)));
+        assertThat(RunReport.format(metrics, List.of(), 80)).contains(
+                "   sampling: 80 groups sampled, 32 trained on, 8 dropped as stale: wasted share 10.0% (dropped / sampled); 40 neither");
+        assertThat(RunReport.format(metrics, List.of())).doesNotContain("sampling:");
+        assertThat(RunReport.wastedShare(200, 1800)).isCloseTo(0.111, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(RunReport.wastedShare(0, 0)).isZero();
+    }
 }

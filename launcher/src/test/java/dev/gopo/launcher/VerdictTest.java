@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
-class VerdictTest {
+public class VerdictTest {
 
     /** A hand-made result; version {@code v} comes from step {@code 20 * v}, evaluated at time {@code v}. */
-    static EvaluationResult result(String task, long version, double reward, Double gold, double win, double lo, double hi) {
+    public static EvaluationResult result(String task, long version, double reward, Double gold, double win, double lo, double hi) {
         return EvaluationResult.newBuilder().setTask(task).setPolicyVersion(version).setStep(20 * version).setNumPrompts(32)
                 .setSamplesPerPrompt(1).setValidationReward(reward).setGoldQuality(gold).setReferenceGoldQuality(gold == null ? null : 0.42)
                 .setWinRate(win).setWinRateCiLow(lo).setWinRateCiHigh(hi).setEvaluatedAtMs(version).build();
