@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * would otherwise make the learner resume at its last step, and the CSV would mix two runs. A
  * non-empty directory without the marker is not ours and is never deleted.
  */
-final class RunDirectory {
+public final class RunDirectory {
     static final String MARKER = ".gopo-run";
 
     private RunDirectory() {
@@ -24,11 +24,11 @@ final class RunDirectory {
      *
      * @throws IllegalArgumentException when {@code dir} holds files that no {@code gopo run} made
      */
-    static void prepareFresh(Path dir) throws IOException {
+    public static void prepareFresh(Path dir) throws IOException {
         if (Files.isDirectory(dir) && !Files.exists(dir.resolve(MARKER))) {
             try (Stream<Path> entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException("--work-dir " + dir + " is not empty and was not made by gopo run: "
+                    throw new IllegalArgumentException("--work-dir " + dir + " is not empty and was not made by gopo run or gopo soak: "
                             + "choose another directory or empty it");
                 }
             }

@@ -1,0 +1,35 @@
+package dev.gopo.launcher.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerLogsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void countsWarnAndErrorLinesByKindWithIdsAndNumbersMasked() throws Exception {
+        Path a = tmp.resolve("a.log");
+        Path b = tmp.resolve("b.log");
+        Files.write(a, List.of(
+                "22:30:42.233 WARN  [main] d.g.p.RecordPublisher - dead letter STALE_POLICY from soak.completions-0@19 key=summarise-864a72b18bf367c7@soak.prompts-3-5: old",
+                "22:30:42.234 INFO  [main] d.g.generator.Generator - 50 groups published",
+                "22:30:43.001 ERROR [watch] d.g.p.BrokerWatch - broker 127.0.0.1:4242 unreachable since 22:30:41"));
+        Files.write(b, List.of(
+                "22:31:42.233 WARN  [main] d.g.p.RecordPublisher - dead letter STALE_POLICY from soak.completions-2@7 key=constrained-79adc940b1ffcbae@soak.prompts-0-1: old",
+                "not a log line"));
+
+        List<WorkerLogs.Kind> kinds = WorkerLogs.kinds(List.of(a, b, tmp.resolve("missing.log")));
+
+        assertThat(kinds).hasSize(2);
+        assertThat(kinds.get(0).count()).isEqualTo(2);
+        assertThat(kinds.get(0).level()).isEqualTo("WARN");
+        assertThat(kinds.get(0).message()).isEqualTo("dead letter STALE_POLICY from <group> key=<group>: old");
+        assertThat(kinds.get(1).message()).isEqualTo("broker #.#.#.#:# unreachable since #:#:#");
+    }
+}
