@@ -40,9 +40,20 @@ final class PipelineState {
         this.generatorGroup = generatorGroup;
     }
 
-    /** The topics only (the learner may still run): ledger and checkpoint offsets empty. */
-    GroupAccounting.Observed topics() throws Exception {
-        return read(List.of(), Map.of());
+    /** How many fed groups are neither on the advantages topic nor dead-lettered yet. */
+    record Unsettled(long open, int fed) {
+    }
+
+    /** Reads only the prompts, advantages and dead letters (the learner may still run). */
+    Unsettled unsettled() {
+        TopicNames names = cluster.topicNames();
+        Set<String> settled = new HashSet<>();
+        raw(names.advantages()).forEach(r -> settled.add(r.key()));
+        deadLetters().forEach(d -> settled.add(d.getKey()));
+        List<ConsumerRecord<String, byte[]>> prompts = raw(names.prompts());
+        long open = prompts.stream().filter(r -> !settled.contains(CompletionGroup.groupId(r.key(), r.topic(), r.partition(), r.offset())))
+                .count();
+        return new Unsettled(open, prompts.size());
     }
 
     /** The topics and the stopped learner's checkpoints under {@code checkpointDir}. */
@@ -73,12 +84,18 @@ final class PipelineState {
         Set<String> sampled = new HashSet<>();
         raw(names.completions()).forEach(r -> sampled.add(r.key()));
         List<Keyed> advantages = raw(names.advantages()).stream().map(r -> new Keyed(r.key(), r.partition(), r.offset())).toList();
+        return new GroupAccounting.Observed(groups, promptCommitted(), ledger, advantages, checkpointOffsets, deadLetters(), sampled);
+    }
+
+    /** (group id, reason) of every dead letter about a group, in topic order. */
+    private List<Map.Entry<String, String>> deadLetters() {
+        TopicNames names = cluster.topicNames();
         List<Map.Entry<String, String>> deadLetters = new ArrayList<>();
         for (ConsumerRecord<String, DeadLetter> r : TopicSnapshot.records(cluster, names.deadLetters(),
                 cluster.topics().deadLetters().valueSerde().deserializer())) {
             groupOf(r.value(), names).ifPresent(g -> deadLetters.add(new AbstractMap.SimpleImmutableEntry<>(g, r.value().getReason())));
         }
-        return new GroupAccounting.Observed(groups, promptCommitted(), ledger, advantages, checkpointOffsets, deadLetters, sampled);
+        return deadLetters;
     }
 
     /** The group a dead letter is about: a prompt's group from its coordinates, else the key (the group id) of a group's record. */

@@ -19,11 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -173,16 +171,10 @@ public final class Soak {
         supervising.set(false);
         supervisor.join(10_000);
         long drainSeconds = (System.nanoTime() - drainStart) / 1_000_000_000L;
-        for (SoakWorker w : workers) {
-            if (!w.type().equals("learner") && !w.stop(STOP_GRACE)) {
-                say("   " + w.name() + " did not stop within " + STOP_GRACE.toSeconds() + " s of SIGTERM and was killed");
-            }
-        }
-        for (SoakWorker w : workers) {
-            if (w.type().equals("learner") && !w.stop(LEARNER_STOP_GRACE)) {
-                say("   " + w.name() + " did not stop within " + LEARNER_STOP_GRACE.toSeconds() + " s of SIGTERM and was killed");
-            }
-        }
+        // Everything but the learner first, together (each closes its clients on SIGTERM); the learner last, so it writes
+        // its final checkpoint after nothing else can reach it.
+        stopAll(workers.stream().filter(w -> !w.type().equals("learner")).toList(), STOP_GRACE);
+        stopAll(workers.stream().filter(w -> w.type().equals("learner")).toList(), LEARNER_STOP_GRACE);
 
         say("== 5/5 accounting for every group of the fed prompts");
         GroupAccounting.Tally tally = GroupAccounting.account(state.withLedger(learnerDir().resolve("checkpoints")));
@@ -204,16 +196,13 @@ public final class Soak {
     private boolean drain(PipelineState state, List<SoakWorker> workers, long deadline, long started) throws Exception {
         long lastSaid = 0;
         while (System.nanoTime() < deadline) {
-            GroupAccounting.Observed seen = state.topics();
-            Set<String> settled = new HashSet<>();
-            seen.advantages().forEach(a -> settled.add(a.key()));
-            seen.deadLetters().forEach(d -> settled.add(d.getKey()));
-            long open = seen.groups().stream().filter(g -> !settled.contains(g.key())).count();
+            PipelineState.Unsettled seen = state.unsettled();
+            long open = seen.open();
             if (open == 0) {
                 break;
             }
             if (System.nanoTime() - lastSaid > TimeUnit.SECONDS.toNanos(15)) {
-                say(String.format("[%4d s] drain: %d of %d groups not yet ranked or dead-lettered", elapsed(started), open, seen.groups().size()));
+                say(String.format("[%4d s] drain: %d of %d groups not yet ranked or dead-lettered", elapsed(started), open, seen.fed()));
                 lastSaid = System.nanoTime();
             }
             Thread.sleep(3000);
@@ -234,6 +223,26 @@ public final class Soak {
         }
         say(String.format("[%4d s] drain: --drain-timeout reached; what is still in flight is reported as pending", elapsed(started)));
         return false;
+    }
+
+    private void stopAll(List<SoakWorker> some, Duration grace) throws InterruptedException {
+        List<Thread> stopping = new ArrayList<>();
+        for (SoakWorker w : some) {
+            Thread t = new Thread(() -> {
+                try {
+                    if (!w.stop(grace)) {
+                        say("   " + w.name() + " did not stop within " + grace.toSeconds() + " s of SIGTERM and was killed");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "soak-stop-" + w.name());
+            t.start();
+            stopping.add(t);
+        }
+        for (Thread t : stopping) {
+            t.join();
+        }
     }
 
     /** Restarts workers that exit although nobody stopped them, and says so. */

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * (offsets, pids, ports, times) masked, and counted, most frequent first.
  */
 final class WorkerLogs {
-    /** {@code HH:mm:ss.SSS LEVEL [thread] logger - message}, the launcher's logback pattern. */
-    private static final Pattern LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (WARN|ERROR) +\\[[^]]*] (\\S+) - (.*)$");
+    /** {@code HH:mm:ss.SSS LEVEL [thread] logger - message}: the launcher's logback pattern (the thread is absent in tests'). */
+    private static final Pattern LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (WARN|ERROR) +(?:\\[[^]]*] )?(\\S+) - (.*)$");
     private static final int MAX_MESSAGE = 170;
 
     private WorkerLogs() {

@@ -32,6 +32,7 @@ class SoakIT {
         Soak.Result result = new Soak(settings, new PrintWriter(out, true)).run();
 
         String report = out.toString();
+        System.out.println(report); // the soak's progress and report, in SoakIT-output.txt
         assertThat(result.faultsDone()).as(report).isEqualTo(4);
         assertThat(result.killsByType().values().stream().mapToInt(Integer::intValue).sum()).as(report).isEqualTo(4);
         assertThat(result.tally().produced()).as(report).isEqualTo(48);

@@ -22,6 +22,7 @@ class WorkerLogsTest {
                 "22:30:43.001 ERROR [watch] d.g.p.BrokerWatch - broker 127.0.0.1:4242 unreachable since 22:30:41"));
         Files.write(b, List.of(
                 "22:31:42.233 WARN  [main] d.g.p.RecordPublisher - dead letter STALE_POLICY from soak.completions-2@7 key=constrained-79adc940b1ffcbae@soak.prompts-0-1: old",
+                "22:31:50.000 ERROR d.g.p.BrokerWatch - broker 127.0.0.1:4343 unreachable since 22:31:48",
                 "not a log line"));
 
         List<WorkerLogs.Kind> kinds = WorkerLogs.kinds(List.of(a, b, tmp.resolve("missing.log")));
@@ -31,5 +32,6 @@ class WorkerLogsTest {
         assertThat(kinds.get(0).level()).isEqualTo("WARN");
         assertThat(kinds.get(0).message()).isEqualTo("dead letter STALE_POLICY from <group> key=<group>: old");
         assertThat(kinds.get(1).message()).isEqualTo("broker #.#.#.#:# unreachable since #:#:#");
+        assertThat(kinds.get(1).count()).as("also in the pattern without a thread").isEqualTo(2);
     }
 }
