@@ -14,7 +14,8 @@ record SoakReport(SoakSettings settings, Tally tally, Map<String, Integer> kills
                   int brokerRestarts, int registryOutages, int faultsPlanned, int faultsDone, int promptsFed, int feedFailures,
                   boolean drained, double wallSeconds, double prepareSeconds, long faultSeconds, long drainSeconds,
                   List<WorkerLogs.Kind> logged) {
-    private static final int LOG_KINDS = 12;
+    private static final int OUR_KINDS = 15;
+    private static final int CLIENT_KINDS = 6;
     private static final int IDS_SHOWN = 10;
 
     String format() {
@@ -54,16 +55,19 @@ record SoakReport(SoakSettings settings, Tally tally, Map<String, Integer> kills
             line(b, "incomplete: only %d of %d faults were made before --timeout", faultsDone, faultsPlanned);
         }
         b.append('\n');
-        line(b, "what the workers logged (WARN/ERROR lines, digits masked as #, most frequent first; logs under %s):",
+        line(b, "what the workers logged (logs under %s; WARN/ERROR lines and 'reachable again', numbers and ids masked, most frequent first):",
                 settings.workDir().resolve("logs"));
-        if (logged.isEmpty()) {
-            line(b, "  nothing");
-        }
-        logged.stream().limit(LOG_KINDS).forEach(k -> line(b, "  %5dx %-5s %s - %s", k.count(), k.level(), k.logger(), k.message()));
-        if (logged.size() > LOG_KINDS) {
-            line(b, "  … and %d other kinds of line", logged.size() - LOG_KINDS);
-        }
+        kinds(b, "the pipeline's own lines", logged.stream().filter(WorkerLogs.Kind::ours).toList(), OUR_KINDS);
+        kinds(b, "other libraries' lines (Kafka clients, Kafka Streams, DJL)", logged.stream().filter(k -> !k.ours()).toList(), CLIENT_KINDS);
         return b.toString();
+    }
+
+    private static void kinds(StringBuilder b, String title, List<WorkerLogs.Kind> kinds, int shown) {
+        line(b, "  %s:%s", title, kinds.isEmpty() ? " none" : "");
+        kinds.stream().limit(shown).forEach(k -> line(b, "  %5dx %-5s %s - %s", k.count(), k.level(), k.logger(), k.message()));
+        if (kinds.size() > shown) {
+            line(b, "  … and %d other kinds of line", kinds.size() - shown);
+        }
     }
 
     private static String byReason(Map<String, Integer> reasons) {

@@ -13,19 +13,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What an operator sees in the workers' logs: their WARN and ERROR lines, told apart by message with the numbers
- * (offsets, pids, ports, times) masked, and counted, most frequent first.
+ * What an operator sees in the workers' logs: their WARN and ERROR lines and the INFO lines that say the broker or the
+ * registry is {@value #RECOVERED}, told apart by message with the numbers, ids and Kafka client names masked, and
+ * counted, most frequent first.
  */
 final class WorkerLogs {
     /** {@code HH:mm:ss.SSS LEVEL [thread] logger - message}: the launcher's logback pattern (the thread is absent in tests'). */
-    private static final Pattern LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (WARN|ERROR) +(?:\\[[^]]*] )?(\\S+) - (.*)$");
+    private static final Pattern LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (WARN|ERROR|INFO) +(?:\\[[^]]*] )?(\\S+) - (.*)$");
     private static final int MAX_MESSAGE = 170;
+    /** The INFO line with which a worker says that the broker or the registry is back (BrokerWatch, DeadLetteringDecoder). */
+    static final String RECOVERED = "reachable again";
 
     private WorkerLogs() {
     }
 
     /** One kind of line: its level, logger, masked message and how often it appeared. */
     record Kind(String level, String logger, String message, int count) {
+        /** Logged by the pipeline's own code (logback abbreviates {@code dev.gopo} to {@code d.g.}), not by a Kafka client. */
+        boolean ours() {
+            return logger.startsWith("d.g.") || logger.startsWith("dev.gopo.") || logger.startsWith("d.gopo.");
+        }
     }
 
     /** The kinds of WARN/ERROR lines in {@code logs}, most frequent first. */
@@ -38,7 +45,7 @@ final class WorkerLogs {
             }
             for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
                 Matcher m = LINE.matcher(line);
-                if (!m.matches()) {
+                if (!m.matches() || m.group(1).equals("INFO") && !m.group(3).contains(RECOVERED)) {
                     continue;
                 }
                 String message = mask(m.group(3));
@@ -58,7 +65,7 @@ final class WorkerLogs {
 
     static String mask(String message) {
         // group ids (prompt id @ coordinates) and hex ids vary per record; what is left tells the kinds apart
-        String masked = message.replaceAll("[\\w.-]+@[\\w.-]+", "<group>").replaceAll("\\b[0-9a-f]{6,}\\b", "<hex>").replaceAll("\\d+", "#");
+        String masked = message.replaceFirst("^\\[[^]]*] ", "[client] ").replaceAll("[\\w.-]+@[\\w.-]+", "<group>").replaceAll("\\b(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\\b", "<hex>").replaceAll("\\d+", "#");
         return masked.length() > MAX_MESSAGE ? masked.substring(0, MAX_MESSAGE) + "…" : masked;
     }
 }
