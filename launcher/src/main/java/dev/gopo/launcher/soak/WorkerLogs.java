@@ -13,7 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What an operator sees in the workers' logs: their WARN and ERROR lines and the INFO lines that say the broker or the
+ * What an operator sees in the workers' logs: their WARN and ERROR lines, the {@code error:} line of a command that
+ * fails, and the INFO lines that say the broker or the
  * registry is {@value #RECOVERED}, told apart by message with the numbers, ids and Kafka client names masked, and
  * counted, most frequent first.
  */
@@ -23,6 +24,10 @@ final class WorkerLogs {
     private static final int MAX_MESSAGE = 170;
     /** The INFO line with which a worker says that the broker or the registry is back (BrokerWatch, DeadLetteringDecoder). */
     static final String RECOVERED = "reachable again";
+    /** How a {@code gopo} command that fails prints its error before it exits with code 1 ({@code Gopo}'s handler). */
+    private static final String EXIT_PREFIX = "error: ";
+    /** The logger column of such a line in the report. */
+    static final String EXIT_LOGGER = "gopo (exit 1)";
 
     private WorkerLogs() {
     }
@@ -31,7 +36,7 @@ final class WorkerLogs {
     record Kind(String level, String logger, String message, int count) {
         /** Logged by the pipeline's own code (logback abbreviates {@code dev.gopo} to {@code d.g.}), not by a Kafka client. */
         boolean ours() {
-            return logger.startsWith("d.g.") || logger.startsWith("dev.gopo.") || logger.startsWith("d.gopo.");
+            return logger.equals(EXIT_LOGGER) || logger.startsWith("d.g.") || logger.startsWith("dev.gopo.") || logger.startsWith("d.gopo.");
         }
     }
 
@@ -44,6 +49,13 @@ final class WorkerLogs {
                 continue;
             }
             for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                if (line.startsWith(EXIT_PREFIX)) {
+                    String message = mask(line.substring(EXIT_PREFIX.length()));
+                    String key = "EXIT " + message;
+                    counts.computeIfAbsent(key, k -> new int[1])[0]++;
+                    parts.putIfAbsent(key, new String[] {"ERROR", EXIT_LOGGER, message});
+                    continue;
+                }
                 Matcher m = LINE.matcher(line);
                 if (!m.matches() || m.group(1).equals("INFO") && !m.group(3).contains(RECOVERED)) {
                     continue;

@@ -25,11 +25,12 @@ class WorkerLogsTest {
         Files.write(b, List.of(
                 "22:31:42.233 WARN  [main] d.g.p.RecordPublisher - dead letter STALE_POLICY from soak.completions-2@7 key=constrained-79adc940b1ffcbae@soak.prompts-0-1: old",
                 "22:31:50.000 ERROR d.g.p.BrokerWatch - broker 127.0.0.1:4343 unreachable since 22:31:48",
+                "error: no Kafka broker reachable at 127.0.0.1:4242 within 15 s; start one",
                 "not a log line"));
 
         List<WorkerLogs.Kind> kinds = WorkerLogs.kinds(List.of(a, b, tmp.resolve("missing.log")));
 
-        assertThat(kinds).hasSize(4);
+        assertThat(kinds).hasSize(5);
         assertThat(kinds.get(0).count()).isEqualTo(2);
         assertThat(kinds.get(0).level()).isEqualTo("WARN");
         assertThat(kinds.get(0).message()).isEqualTo("dead letter STALE_POLICY from <group> key=<group>: old");
@@ -39,5 +40,8 @@ class WorkerLogsTest {
         assertThat(kinds.get(2).ours()).isTrue();
         assertThat(kinds.get(3).message()).isEqualTo("[client] Connection to node -# could not be established.");
         assertThat(kinds.get(3).ours()).isFalse();
+        assertThat(kinds.get(4).logger()).isEqualTo(WorkerLogs.EXIT_LOGGER);
+        assertThat(kinds.get(4).message()).isEqualTo("no Kafka broker reachable at #.#.#.#:# within # s; start one");
+        assertThat(kinds.get(4).ours()).isTrue();
     }
 }
