@@ -88,7 +88,7 @@ public final class Soak {
             Thread hook = new Thread(() -> workers.forEach(SoakWorker::destroyNow), "soak-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                return runWorkers(infra, cluster, workers, prepared, started, deadline);
+                return runWorkers(infra, cluster, workers, started, deadline);
             } finally {
                 workers.forEach(SoakWorker::destroyNow);
                 try {
@@ -100,7 +100,7 @@ public final class Soak {
         }
     }
 
-    private Result runWorkers(SoakInfra infra, ClusterConfig cluster, List<SoakWorker> workers, PreparedArtifacts prepared, long started,
+    private Result runWorkers(SoakInfra infra, ClusterConfig cluster, List<SoakWorker> workers, long started,
                               long deadline) throws Exception {
         for (SoakWorker w : workers) {
             w.start();
