@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Turns a sampled group into {@link Completion} records: one per sample, all keyed by the group id. */
-final class CompletionGroup {
+public final class CompletionGroup {
     private CompletionGroup() {
     }
 
@@ -15,7 +15,7 @@ final class CompletionGroup {
      * The group id is derived from the prompt record's coordinates, so a prompt re-read after a
      * generator crash produces the same group id and the ranker drops the second copy as a duplicate.
      */
-    static String groupId(String promptId, String topic, int partition, long offset) {
+    public static String groupId(String promptId, String topic, int partition, long offset) {
         return promptId + "@" + topic + "-" + partition + "-" + offset;
     }
 

@@ -2,6 +2,7 @@ package dev.gopo.launcher;
 
 import dev.gopo.launcher.bench.BenchAsyncCommand;
 import dev.gopo.launcher.replay.ReplayCommand;
+import dev.gopo.launcher.soak.SoakCommand;
 import dev.gopo.launcher.study.StudyCommand;
 import dev.gopo.platform.WorkerProcess;
 import dev.gopo.report.ReportCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 /** The {@code gopo} command line: one launcher for the embedded infrastructure and every worker. */
 @Command(name = "gopo", mixinStandardHelpOptions = true, version = "gopo 0.1.0",
         description = "GOPO (Group Ordinal Policy Optimization) streaming RL pipeline on Apache Kafka.",
-        subcommands = {RunCommand.class, StudyCommand.class, ReplayCommand.class, ReportCommand.class, InfraCommand.class,
+        subcommands = {RunCommand.class, StudyCommand.class, ReplayCommand.class, ReportCommand.class, InfraCommand.class, SoakCommand.class,
                 SmokeCommand.class, BenchAsyncCommand.class, CommandLine.HelpCommand.class})
 public final class Gopo {
     private static final Logger log = LoggerFactory.getLogger(Gopo.class);

@@ -28,7 +28,7 @@ public final class RunDirectory {
         if (Files.isDirectory(dir) && !Files.exists(dir.resolve(MARKER))) {
             try (Stream<Path> entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException("--work-dir " + dir + " is not empty and was not made by gopo run: "
+                    throw new IllegalArgumentException("--work-dir " + dir + " is not empty and was not made by gopo run or gopo soak: "
                             + "choose another directory or empty it");
                 }
             }

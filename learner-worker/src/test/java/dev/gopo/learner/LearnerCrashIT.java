@@ -2,13 +2,14 @@ package dev.gopo.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
+import dev.gopo.platform.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -85,11 +86,7 @@ class LearnerCrashIT {
     }
 
     private Process learnerProcess(LearnerHarness h, Path init, Path work, String logName) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dai.djl.offline=true",
-                "-cp", System.getProperty("java.class.path"),
-                LearnerCommand.class.getName(),
+        List<String> args = List.of(
                 "--bootstrap-servers", h.cluster.bootstrapServers(),
                 "--registry-url", h.cluster.registryUrl(),
                 "--topic-prefix", h.cluster.topicNames().prefix(),
@@ -100,9 +97,10 @@ class LearnerCrashIT {
                 "--max-staleness-steps", "1000",
                 "--max-policy-lag", "1000",
                 "--lr", "1e-3",
-                "--idle-timeout", "5"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logDir().resolve(logName).toFile());
-        pb.environment().putIfAbsent("DJL_CACHE_DIR", System.getenv().getOrDefault("DJL_CACHE_DIR", tmp.resolve("djl").toString()));
-        return pb.start();
+                "--idle-timeout", "5");
+        Path logFile = logDir().resolve(logName);
+        Files.deleteIfExists(logFile);
+        return new ChildJvm(List.of("-Xmx1g", "-Dai.djl.offline=true"), LearnerCommand.class.getName(), args,
+                Map.of("DJL_CACHE_DIR", System.getenv().getOrDefault("DJL_CACHE_DIR", tmp.resolve("djl").toString()))).start(logFile);
     }
 }

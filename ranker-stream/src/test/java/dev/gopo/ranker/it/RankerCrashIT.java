@@ -2,10 +2,10 @@ package dev.gopo.ranker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gopo.platform.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,16 +87,9 @@ class RankerCrashIT {
     }
 
     private static Process startChild(List<String> args, Path logFile) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(RankerChildMain.class.getName());
-        cmd.addAll(args);
         log.info("starting ranker child JVM, log {}", logFile);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        Files.deleteIfExists(logFile);
+        return new ChildJvm(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"), RankerChildMain.class.getName(), args, Map.of()).start(logFile);
     }
 
     private static void sleep(long ms) {

@@ -103,15 +103,33 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         }
         compatibilityInitialised.computeIfAbsent(subject, s -> {
             if (getSubjectCompatibility(s) == null) {
-                setCompatibility(s, defaultCompatibility);
+                try {
+                    setCompatibility(s, defaultCompatibility);
+                } catch (SchemaRegistryException e) {
+                    // Apicurio: 409 "A rule named 'COMPATIBILITY' already exists" when another client set it a moment ago
+                    if (!e.isIncompatible() || getSubjectCompatibility(s) == null) {
+                        throw e;
+                    }
+                }
             }
             return Boolean.TRUE;
         });
         ObjectNode body = JSON.createObjectNode();
         body.put("schema", schema.toString());
         body.put("schemaType", "AVRO");
-        JsonNode response = send("POST", "/subjects/" + encode(subject) + "/versions", body,
-                "register schema " + schema.getFullName() + " under subject '" + subject + "'");
+        JsonNode response;
+        try {
+            response = send("POST", "/subjects/" + encode(subject) + "/versions", body,
+                    "register schema " + schema.getFullName() + " under subject '" + subject + "'");
+        } catch (SchemaRegistryException e) {
+            // Apicurio answers 409 "An artifact with ID ... already exists" to the loser of two first registrations of a
+            // subject at the same moment (two ranker instances starting together), where Confluent's registry returns the
+            // id. If the schema is now under the subject, that 409 was the race, not an incompatibility: use its id.
+            response = e.isIncompatible() ? lookUp(subject, body).orElseThrow(() -> e) : null;
+            if (response == null) {
+                throw e;
+            }
+        }
         int id = response.path("id").asInt(-1);
         if (id < 0) {
             throw new SchemaRegistryException("registry at " + baseUrl + " answered the registration of subject '"
@@ -120,6 +138,18 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         ids.put(schema, id);
         schemasById.putIfAbsent(id, schema);
         return id;
+    }
+
+    /** The registration of the schema in {@code body} under {@code subject} ({@code POST /subjects/{subject}}), if there is one. */
+    private java.util.Optional<JsonNode> lookUp(String subject, ObjectNode body) {
+        try {
+            return java.util.Optional.of(send("POST", "/subjects/" + encode(subject), body, "look up a schema under subject '" + subject + "'"));
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() == 404) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** Writer schema for a global id, resolving schema references. Cached. */
