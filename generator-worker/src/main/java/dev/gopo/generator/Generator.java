@@ -237,6 +237,12 @@ public final class Generator implements PollingWorker {
     }
 
     private void applyBackpressure(KafkaConsumer<String, byte[]> consumer) {
+        if (budget.grantIfStalled(groups, System.nanoTime())) {
+            log.warn("step budget used up ({} groups) and no newer policy version than step {} for {} s: the learner is short of groups "
+                            + "(dead-lettered or dropped as stale ones never reach it); granting one more step of groups (allowance now {}, "
+                            + "{} steps granted)", groups, policy.step(), budget.stallThresholdNanos() / 1_000_000_000L, budget.allowance(),
+                    budget.grantedSteps());
+        }
         boolean shouldPause = backpressured();
         if (shouldPause && !paused) {
             consumer.pause(consumer.assignment());

@@ -101,12 +101,28 @@ public record StepBudget(int groupsPerStep, int generators, int generatorIndex, 
      * the generator starts with; when the generator has fallen behind its share of what the learner has already trained
      * (a generator restarted into a running pipeline, or one slower than its peers), nothing of its own is queued, so the
      * account restarts at the announced step instead of granting the backlog all at once.
+     *
+     * <p><b>Liveness.</b> The budget counts groups sampled, not groups the learner can use. A group dead-lettered on its
+     * way (a bad reward, a timed-out group) or dropped as stale takes one group out of the {@code W N} the generators may
+     * keep ahead, for good; after {@code (W - C) N} such losses the learner cannot reach its next announcement while every
+     * generator waits for it. The generator cannot see those losses, but it sees their effect: no announcement although
+     * its budget has been used up for much longer than the learner ever took between announcements. Then
+     * ({@link #grantIfStalled}) it grants itself one more step of groups, {@code share(1)}, and says so; a grant stays
+     * until the account restarts. The threshold is {@code max(STALL_FLOOR, 3 × the longest gap between announcements seen)}
+     * (gaps that needed a grant not counted), so a learner that is only slow is not mistaken for a starved one once its pace is known.
      */
     public static final class Ledger {
+        /** The least time a used-up budget waits for an announcement before it grants one more step. */
+        public static final java.time.Duration STALL_FLOOR = java.time.Duration.ofSeconds(60);
         private final StepBudget budget;
         private long baseStep;
         private long baseGroups;
         private long step;
+        private long grantedSteps;
+        private long lastAnnouncedNanos = Long.MIN_VALUE;
+        private long longestGapNanos;
+        private long exhaustedSinceNanos = Long.MIN_VALUE;
+        private boolean grantedSinceAnnouncement;
 
         public Ledger(StepBudget budget, long startStep) {
             this.budget = budget;
@@ -116,24 +132,70 @@ public record StepBudget(int groupsPerStep, int generators, int generatorIndex, 
 
         /** The generator now samples with the weights of {@code announcedStep}, having sampled {@code sampled} groups in all. */
         public void announced(long announcedStep, long sampled) {
+            announced(announcedStep, sampled, System.nanoTime());
+        }
+
+        /** {@link #announced(long, long)} at {@code nowNanos} ({@link System#nanoTime()}). */
+        public void announced(long announcedStep, long sampled, long nowNanos) {
             if (announcedStep <= step) {
                 return;
             }
             step = announcedStep;
+            if (lastAnnouncedNanos != Long.MIN_VALUE && !grantedSinceAnnouncement) {
+                // A gap that needed a grant measures the stall, not the learner's pace: counting it would raise the
+                // threshold with every stall.
+                longestGapNanos = Math.max(longestGapNanos, nowNanos - lastAnnouncedNanos);
+            }
+            lastAnnouncedNanos = nowNanos;
+            grantedSinceAnnouncement = false;
+            exhaustedSinceNanos = Long.MIN_VALUE;
             if (sampled - baseGroups < budget.share(announcedStep - baseStep)) {
                 baseStep = announcedStep;
                 baseGroups = sampled;
+                grantedSteps = 0;
             }
         }
 
         /** How many groups in all (since the generator started) it may have sampled at the current step. */
         public long allowance() {
-            return budget.isOff() ? Long.MAX_VALUE : baseGroups + budget.share(step - baseStep + budget.windowSteps());
+            return budget.isOff() ? Long.MAX_VALUE : baseGroups + budget.share(step - baseStep + budget.windowSteps() + grantedSteps);
         }
 
         /** True when {@code sampled} groups use up the budget: pause until the learner announces a newer step. */
         public boolean exhausted(long sampled) {
             return !budget.isOff() && sampled >= allowance();
+        }
+
+        /**
+         * Called while paused: true (and one more step of groups granted) when the budget has been used up without an
+         * announcement for the stall threshold, {@code max(STALL_FLOOR, 3 × longest gap between announcements)}.
+         */
+        public boolean grantIfStalled(long sampled, long nowNanos) {
+            if (!exhausted(sampled)) {
+                exhaustedSinceNanos = Long.MIN_VALUE;
+                return false;
+            }
+            if (exhaustedSinceNanos == Long.MIN_VALUE) {
+                exhaustedSinceNanos = nowNanos;
+                return false;
+            }
+            if (nowNanos - exhaustedSinceNanos < stallThresholdNanos()) {
+                return false;
+            }
+            grantedSteps++;
+            grantedSinceAnnouncement = true;
+            exhaustedSinceNanos = nowNanos;
+            return true;
+        }
+
+        /** {@code max(STALL_FLOOR, 3 × the longest gap between announcements seen so far)}, in nanoseconds. */
+        public long stallThresholdNanos() {
+            return Math.max(STALL_FLOOR.toNanos(), 3 * longestGapNanos);
+        }
+
+        /** Steps of groups granted because the learner stalled, since the account last restarted. */
+        public long grantedSteps() {
+            return grantedSteps;
         }
     }
 }

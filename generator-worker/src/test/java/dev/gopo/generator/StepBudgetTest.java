@@ -55,6 +55,75 @@ class StepBudgetTest {
     }
 
     @Test
+    void aStarvedLearnerGetsOneMoreStepAfterTheStallThresholdNotBefore() {
+        long s = 1_000_000_000L;
+        StepBudget.Ledger ledger = new StepBudget.Ledger(new StepBudget(4, 1, 0, 1), 0);
+        ledger.announced(1, 4, 0);
+        ledger.announced(2, 8, 10 * s); // announcements 10 s apart: threshold max(60 s, 30 s) = 60 s
+        assertThat(ledger.stallThresholdNanos()).isEqualTo(60 * s);
+        assertThat(ledger.exhausted(12)).isTrue();
+        assertThat(ledger.grantIfStalled(12, 11 * s)).as("the clock starts when the budget is first seen used up").isFalse();
+        assertThat(ledger.grantIfStalled(12, 70 * s)).as("59 s: not yet").isFalse();
+        assertThat(ledger.grantIfStalled(12, 71 * s)).isTrue();
+        assertThat(ledger.allowance()).isEqualTo(16);
+        assertThat(ledger.grantIfStalled(12, 72 * s)).as("not exhausted any more").isFalse();
+        ledger.announced(3, 16, 200 * s); // this gap needed a grant: it measures the stall, not the learner's pace
+        assertThat(ledger.allowance()).as("the grant stays: the lost group stays lost").isEqualTo(20);
+        assertThat(ledger.stallThresholdNanos()).isEqualTo(60 * s);
+        ledger.announced(4, 20, 400 * s); // a slow learner: 200 s between announcements -> threshold 600 s
+        assertThat(ledger.stallThresholdNanos()).isEqualTo(600 * s);
+        assertThat(ledger.grantIfStalled(24, 401 * s)).isFalse();
+        assertThat(ledger.grantIfStalled(24, 1000 * s)).as("599 s < 3 x 200 s").isFalse();
+        assertThat(ledger.grantIfStalled(24, 1001 * s)).isTrue();
+    }
+
+    /**
+     * The pipeline in miniature with groups lost on the way: k generators, a learner that needs N groups per step and
+     * announces every C steps, and one group in five dead-lettered before it reaches the learner. Without stall grants
+     * the budget runs dry after (W - C) N losses and everything waits for good; with them the learner keeps going.
+     */
+    @Test
+    void lostGroupsDoNotStallThePipelineForGood() {
+        int n = 4;
+        int k = 2;
+        int c = 2;
+        long s = 1_000_000_000L;
+        List<StepBudget.Ledger> ledgers = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            ledgers.add(new StepBudget.Ledger(StepBudget.forLearner(n, k, i, 3, -1, c), 0));
+        }
+        long[] sampled = new long[k];
+        long usable = 0;
+        long produced = 0;
+        int step = 0;
+        long now = 0;
+        for (int tick = 0; tick < 20_000 && step < 50; tick++, now += s) {
+            for (int i = 0; i < k; i++) {
+                StepBudget.Ledger ledger = ledgers.get(i);
+                ledger.grantIfStalled(sampled[i], now);
+                if (!ledger.exhausted(sampled[i])) {
+                    sampled[i]++;
+                    produced++;
+                    if (produced % 5 != 0) {
+                        usable++;
+                    }
+                }
+            }
+            if (usable >= n) {
+                usable -= n;
+                step++;
+                if (step % c == 0) {
+                    for (int i = 0; i < k; i++) {
+                        ledgers.get(i).announced(step, sampled[i], now);
+                    }
+                }
+            }
+        }
+        assertThat(step).as("learner steps reached despite one group in five lost (%d s simulated)", now / s).isEqualTo(50);
+    }
+
+
+    @Test
     void offNeverHolds() {
         assertThat(new StepBudget.Ledger(StepBudget.OFF, 0).exhausted(Long.MAX_VALUE - 1)).isFalse();
     }
