@@ -50,6 +50,32 @@ public final class Sampler {
     }
 
     /**
+     * The same G completions as {@link #sampleGroup}, but one after another: row {@code r} is a
+     * batch-1 pass (its own prompt pass and KV cache) with row {@code r}'s random stream
+     * ({@link #rowSeed}). The baseline of {@code gopo bench-generator}, and the reference the
+     * batched path is tested against: the rows draw the same tokens, with log-probs equal to
+     * float rounding (batch 1 and batch G take different matmul kernels).
+     */
+    public List<SampledCompletion> sampleGroupSequentially(PolicyModel model, int[] promptTokens, int groupSize,
+                                                           SamplingConfig config) {
+        validatePrompt(model, promptTokens, config);
+        requireGroupSize(groupSize);
+        List<SampledCompletion> out = new ArrayList<>(groupSize);
+        for (int r = 0; r < groupSize; r++) {
+            out.add(run(model, promptTokens, 1, config.withSeed(rowSeed(config.seed(), r)), true).get(0));
+        }
+        return out;
+    }
+
+    /**
+     * Seed of row {@code row}'s random stream in a group sampled with {@code seed}:
+     * {@code seed + row * 0x9E3779B97F4A7C15} (row 0 uses {@code seed} itself).
+     */
+    public static long rowSeed(long seed, int row) {
+        return seed + row * 0x9E3779B97F4A7C15L;
+    }
+
+    /**
      * Like {@link #sample} but recomputes the whole prefix at every step: the reference for the
      * KV-cache equality test and the baseline of the sampling benchmark.
      */
@@ -91,9 +117,7 @@ public final class Sampler {
     private List<SampledCompletion> run(PolicyModel model, int[] promptTokens, int groupSize,
                                         SamplingConfig config, boolean useCache) {
         validatePrompt(model, promptTokens, config);
-        if (groupSize < 1) {
-            throw new IllegalArgumentException("groupSize must be >= 1, got " + groupSize);
-        }
+        requireGroupSize(groupSize);
         int vocab = model.config().vocabSize();
         TokenSelector selector = new TokenSelector(config);
         SplittableRandom[] randoms = new SplittableRandom[groupSize];
@@ -102,7 +126,7 @@ public final class Sampler {
         int[] lengths = new int[groupSize];
         boolean[] ended = new boolean[groupSize];
         for (int r = 0; r < groupSize; r++) {
-            randoms[r] = new SplittableRandom(config.seed() + r * 0x9E3779B97F4A7C15L);
+            randoms[r] = new SplittableRandom(rowSeed(config.seed(), r));
         }
         try (NDManager session = model.manager().newSubManager();
              LogProbSource source = useCache
@@ -141,6 +165,12 @@ public final class Sampler {
                     Arrays.copyOf(logProbs[r], lengths[r]), ended[r]));
         }
         return out;
+    }
+
+    private static void requireGroupSize(int groupSize) {
+        if (groupSize < 1) {
+            throw new IllegalArgumentException("groupSize must be >= 1, got " + groupSize);
+        }
     }
 
     /** Produces next-token log-probs {@code (G, vocab)} as CPU floats. */
