@@ -5,6 +5,10 @@ import dev.gopo.policy.PolicyModel;
 import dev.gopo.policy.sampling.SampledCompletion;
 import dev.gopo.policy.sampling.Sampler;
 import dev.gopo.policy.sampling.SamplingConfig;
+import dev.gopo.policy.training.PolicyTrainer;
+import dev.gopo.policy.training.StepResult;
+import dev.gopo.policy.training.TrainerConfig;
+import dev.gopo.policy.training.TrainingSequence;
 import dev.gopo.tasks.ModelSize;
 import dev.gopo.tasks.Split;
 import dev.gopo.tasks.Task;
@@ -32,6 +36,11 @@ import picocli.CommandLine.Option;
  * alternates (sequential first in even rounds). Warm-up rounds are printed and discarded. The summary
  * gives each side's median tokens/s with its spread ({@link Spread}), the ratio of the medians and the
  * median of the per-round ratios (the two blocks of a round see the same machine load).
+ *
+ * <p>With {@code --learner-step} (default) each round also times one bare learner step
+ * ({@link PolicyTrainer#step}, a trainer on its own copy of the same initial weights) on the round's
+ * batched groups, so generation and consumption are compared at the same machine load; the first
+ * step's {@code ratio/mean} shows that the published behaviour log-probs are what the learner recomputes.
  *
  * <p>Models: {@code tiny} and {@code small} are freshly initialised presets sized for the task
  * vocabulary and context ({@link ModelSize#policyConfig}); a fresh model rarely emits EOS, so nearly
@@ -66,6 +75,11 @@ public final class GeneratorBenchmark implements Callable<Integer> {
             description = "both, sequential or batched (one path only, e.g. under a profiler). Default: ${DEFAULT-VALUE}")
     String paths;
 
+    @Option(names = "--learner-step", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "Also time one learner step (PolicyTrainer.step, the learner's bare DJL step) on each round's batched "
+                    + "groups, in the same process and round, and print the first step's ratio/mean. Default: ${DEFAULT-VALUE}")
+    boolean learnerStep;
+
     @Option(names = "--reference-policy", defaultValue = "gopo-work/cache/reference-policy",
             description = "Model directory for --models reference. Default: ${DEFAULT-VALUE}")
     Path referencePolicy;
@@ -91,7 +105,9 @@ public final class GeneratorBenchmark implements Callable<Integer> {
                         model.config().vocabSize(), model.config().maxSeqLen(), encoded.stream().mapToInt(p -> p.length).min().orElse(0),
                         encoded.stream().mapToInt(p -> p.length).max().orElse(0));
                 for (int g : groupSizes) {
-                    runGroupSize(name, model, encoded, g);
+                    try (PolicyTrainer trainer = learnerStep ? PolicyTrainer.create(model(name), TrainerConfig.defaults(1e-4)) : null) {
+                        runGroupSize(name, model, trainer, encoded, g);
+                    }
                 }
             }
         }
@@ -135,11 +151,12 @@ public final class GeneratorBenchmark implements Callable<Integer> {
         return out;
     }
 
-    private void runGroupSize(String name, PolicyModel model, List<int[]> encoded, int g) {
+    private void runGroupSize(String name, PolicyModel model, PolicyTrainer trainer, List<int[]> encoded, int g) {
         boolean sequential = !paths.equals("batched");
         boolean batched = !paths.equals("sequential");
         double[] seq = new double[repeats];
         double[] bat = new double[repeats];
+        double[] learn = new double[repeats];
         boolean identical = true;
         for (int r = 0; r < warmupRounds + repeats; r++) {
             boolean sequentialFirst = r % 2 == 0;
@@ -155,15 +172,39 @@ public final class GeneratorBenchmark implements Callable<Integer> {
             if (s != null && b != null) {
                 identical &= s.tokens.equals(b.tokens);
             }
+            Block sampled = b != null ? b : s;
+            long t0 = System.nanoTime();
+            StepResult step = trainer == null ? null : trainer.step(sampled.sequences());
+            double stepMs = (System.nanoTime() - t0) / 1e6;
+            if (step != null && r == 0) {
+                System.out.printf(Locale.ROOT, "%-9s G=%-3d learner's first step on these groups (same weights): ratio/mean %.6f, "
+                        + "clip fraction %.4f%n", name, g, step.ratioMean(), step.clipFraction());
+            }
+            double learnRate = step == null ? Double.NaN : step.tokens() / (stepMs / 1e3);
             boolean warm = r < warmupRounds;
             if (!warm) {
                 seq[r - warmupRounds] = s == null ? Double.NaN : s.tokensPerSecond();
                 bat[r - warmupRounds] = b == null ? Double.NaN : b.tokensPerSecond();
+                learn[r - warmupRounds] = learnRate;
             }
-            System.out.printf(Locale.ROOT, "%-9s G=%-3d %s %d (%s first): sequential %s | batched %s | batched/sequential %s | load %s%n",
+            System.out.printf(Locale.ROOT, "%-9s G=%-3d %s %d (%s first): sequential %s | batched %s | batched/sequential %s | "
+                            + "learner step %s | load %s%n",
                     name, g, warm ? "warm-up" : "round  ", warm ? r + 1 : r - warmupRounds + 1, sequentialFirst ? "sequential" : "batched",
                     s == null ? "-" : s.describe(), b == null ? "-" : b.describe(),
-                    s == null || b == null ? "-" : String.format(Locale.ROOT, "%.2f", b.tokensPerSecond() / s.tokensPerSecond()), loadAverage());
+                    s == null || b == null ? "-" : String.format(Locale.ROOT, "%.2f", b.tokensPerSecond() / s.tokensPerSecond()),
+                    step == null ? "-" : String.format(Locale.ROOT, "%.0f tokens/s (%d tokens, %.0f ms)", learnRate, step.tokens(), stepMs),
+                    loadAverage());
+        }
+        if (trainer != null) {
+            Spread learnRate = Spread.of(learn);
+            double[] ratio = new double[repeats];
+            for (int r = 0; r < repeats; r++) {
+                ratio[r] = (batched ? bat[r] : seq[r]) / learn[r];
+            }
+            Spread paired = Spread.of(ratio);
+            System.out.printf(Locale.ROOT, "%-9s G=%-3d learner step (bare PolicyTrainer.step on the %d groups of a block): median %s tokens/s "
+                            + "| %s sampling / learner: per-round median %.2f [min %.2f, max %.2f]%n", name, g, encoded.size(), learnRate.format(),
+                    batched ? "batched" : "sequential", paired.median(), paired.min(), paired.max());
         }
         if (sequential && batched) {
             Spread seqRate = Spread.of(seq);
@@ -183,8 +224,8 @@ public final class GeneratorBenchmark implements Callable<Integer> {
         }
     }
 
-    /** One block: a group for every prompt; the completions' tokens are kept to compare the two paths. */
-    private record Block(long nanos, List<List<Integer>> tokens) {
+    /** One block: a group for every prompt; the completions are kept to compare the two paths and to train on. */
+    private record Block(long nanos, List<List<Integer>> tokens, List<TrainingSequence> sequences) {
         long tokenCount() {
             return tokens.stream().mapToLong(List::size).sum();
         }
@@ -208,12 +249,15 @@ public final class GeneratorBenchmark implements Callable<Integer> {
         }
         long nanos = System.nanoTime() - t0;
         List<List<Integer>> tokens = new ArrayList<>();
-        for (List<SampledCompletion> group : groups) {
-            for (SampledCompletion c : group) {
+        List<TrainingSequence> sequences = new ArrayList<>();
+        for (int p = 0; p < groups.size(); p++) {
+            for (SampledCompletion c : groups.get(p)) {
                 tokens.add(java.util.Arrays.stream(c.tokens()).boxed().toList());
+                // Advantages of alternating sign: a real update, the learner's cost does not depend on their values.
+                sequences.add(new TrainingSequence(encoded.get(p), c.tokens(), c.logProbs(), sequences.size() % 2 == 0 ? 1.0 : -1.0));
             }
         }
-        return new Block(nanos, tokens);
+        return new Block(nanos, tokens, sequences);
     }
 
     private static String loadAverage() {
