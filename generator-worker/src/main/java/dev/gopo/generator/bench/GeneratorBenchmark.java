@@ -75,6 +75,11 @@ public final class GeneratorBenchmark implements Callable<Integer> {
             description = "both, sequential or batched (one path only, e.g. under a profiler). Default: ${DEFAULT-VALUE}")
     String paths;
 
+    @Option(names = "--multi-group", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "Also time a third block per round: all the block's groups sampled as one batch (Sampler.sampleGroups, "
+                    + "prompts x G rows per forward), first in odd rounds, last in even ones. Default: ${DEFAULT-VALUE}")
+    boolean multiGroup;
+
     @Option(names = "--learner-step", defaultValue = "true", negatable = true, fallbackValue = "true",
             description = "Also time one learner step (PolicyTrainer.step, the learner's bare DJL step) on each round's batched "
                     + "groups, in the same process and round, and print the first step's ratio/mean. Default: ${DEFAULT-VALUE}")
@@ -157,11 +162,14 @@ public final class GeneratorBenchmark implements Callable<Integer> {
         double[] seq = new double[repeats];
         double[] bat = new double[repeats];
         double[] learn = new double[repeats];
+        double[] multi = new double[repeats];
         boolean identical = true;
+        boolean multiIdentical = true;
         for (int r = 0; r < warmupRounds + repeats; r++) {
             boolean sequentialFirst = r % 2 == 0;
             Block s = null;
             Block b = null;
+            Block m = multiGroup && !sequentialFirst ? multiBlock(model, encoded, g) : null;
             for (int half = 0; half < 2; half++) {
                 if ((half == 0) == sequentialFirst) {
                     s = sequential ? block(model, encoded, g, true) : null;
@@ -169,8 +177,22 @@ public final class GeneratorBenchmark implements Callable<Integer> {
                     b = batched ? block(model, encoded, g, false) : null;
                 }
             }
+            if (multiGroup && sequentialFirst) {
+                m = multiBlock(model, encoded, g);
+            }
             if (s != null && b != null) {
                 identical &= s.tokens.equals(b.tokens);
+            }
+            if (m != null && b != null) {
+                multiIdentical &= m.tokens.equals(b.tokens);
+            }
+            if (m != null && r >= warmupRounds) {
+                multi[r - warmupRounds] = m.tokensPerSecond();
+            }
+            if (m != null) {
+                System.out.printf(Locale.ROOT, "%-9s G=%-3d %s %d: all %d groups in one batch %s | one batch / batched %s%n", name, g,
+                        r < warmupRounds ? "warm-up" : "round  ", r < warmupRounds ? r + 1 : r - warmupRounds + 1, encoded.size(), m.describe(),
+                        b == null ? "-" : String.format(Locale.ROOT, "%.2f", m.tokensPerSecond() / b.tokensPerSecond()));
             }
             Block sampled = b != null ? b : s;
             long t0 = System.nanoTime();
@@ -205,6 +227,16 @@ public final class GeneratorBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-9s G=%-3d learner step (bare PolicyTrainer.step on the %d groups of a block): median %s tokens/s "
                             + "| %s sampling / learner: per-round median %.2f [min %.2f, max %.2f]%n", name, g, encoded.size(), learnRate.format(),
                     batched ? "batched" : "sequential", paired.median(), paired.min(), paired.max());
+        }
+        if (multiGroup && batched) {
+            double[] paired = new double[repeats];
+            for (int r = 0; r < repeats; r++) {
+                paired[r] = multi[r] / bat[r];
+            }
+            Spread ratio = Spread.of(paired);
+            System.out.printf(Locale.ROOT, "%-9s G=%-3d tokens/s: all %d groups in one batch median %s | one batch / batched per-round median "
+                            + "%.2f [min %.2f, max %.2f] | same tokens as batched: %s%n", name, g, encoded.size(), Spread.of(multi).format(),
+                    ratio.median(), ratio.min(), ratio.max(), multiIdentical ? "yes" : "NO");
         }
         if (sequential && batched) {
             Spread seqRate = Spread.of(seq);
@@ -258,6 +290,24 @@ public final class GeneratorBenchmark implements Callable<Integer> {
             }
         }
         return new Block(nanos, tokens, sequences);
+    }
+
+    /** All the block's groups as one batch; same seeds as {@link #block}. */
+    private Block multiBlock(PolicyModel model, List<int[]> encoded, int g) {
+        List<SamplingConfig> configs = new ArrayList<>();
+        for (int p = 0; p < encoded.size(); p++) {
+            configs.add(SamplingConfig.defaults(maxNewTokens, 1000 + p));
+        }
+        long t0 = System.nanoTime();
+        List<List<SampledCompletion>> groups = sampler.sampleGroups(model, encoded, g, configs);
+        long nanos = System.nanoTime() - t0;
+        List<List<Integer>> tokens = new ArrayList<>();
+        for (List<SampledCompletion> group : groups) {
+            for (SampledCompletion c : group) {
+                tokens.add(java.util.Arrays.stream(c.tokens()).boxed().toList());
+            }
+        }
+        return new Block(nanos, tokens, List.of());
     }
 
     private static String loadAverage() {

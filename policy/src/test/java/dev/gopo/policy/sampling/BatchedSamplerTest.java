@@ -152,6 +152,47 @@ class BatchedSamplerTest {
         }
     }
 
+    /**
+     * Several prompts of different lengths in one batch (left padded, padding masked): each group is
+     * the one {@link Sampler#sampleGroup} gives for its prompt and seed alone, and its log-probs are the
+     * unpadded training-path log-probs of prompt + completion.
+     */
+    @Test
+    void severalGroupsInOneBatchEqualEachGroupSampledAlone() {
+        Tokenizer tokenizer = Tokenizer.ascii();
+        List<int[]> prompts = List.of(tokenizer.encodePrompt("Summarise: the cat sat."), tokenizer.encodePrompt("Hi."),
+                tokenizer.encodePrompt("Summarise: a dog ran in the park today."));
+        List<SamplingConfig> configs = List.of(new SamplingConfig(0.8, 0, 1.0, 30, 5), new SamplingConfig(0.8, 0, 1.0, 30, 6),
+                new SamplingConfig(0.8, 0, 1.0, 30, 7));
+        int groupSize = 4;
+        List<List<SampledCompletion>> together = sampler.sampleGroups(model, prompts, groupSize, configs);
+        assertThat(together).hasSize(3);
+        for (int p = 0; p < prompts.size(); p++) {
+            List<SampledCompletion> alone = sampler.sampleGroup(model, prompts.get(p), groupSize, configs.get(p));
+            assertThat(together.get(p)).hasSize(groupSize);
+            for (int r = 0; r < groupSize; r++) {
+                SampledCompletion c = together.get(p).get(r);
+                assertThat(c.tokens()).as("prompt %d row %d", p, r).containsExactly(alone.get(r).tokens());
+                assertThat(c.endedWithEos()).isEqualTo(alone.get(r).endedWithEos());
+                float[] full = TestModels.logProbs(model, TestModels.concat(prompts.get(p), c.tokens()), 0.8);
+                for (int k = 0; k < c.length(); k++) {
+                    assertThat(c.logProbs()[k]).as("prompt %d row %d token %d", p, r, k)
+                            .isCloseTo(full[prompts.get(p).length - 1 + k], within(1e-4f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void groupsInOneBatchMustShareEverythingButTheSeed() {
+        List<int[]> prompts = List.of(prompt, prompt);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sampler.sampleGroups(model, prompts, 2,
+                        List.of(SamplingConfig.defaults(10, 1), new SamplingConfig(0.5, 0, 1.0, 10, 2))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must share temperature");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sampler.sampleGroups(model, prompts, 2, List.of(SamplingConfig.defaults(10, 1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one SamplingConfig per prompt");
+    }
+
     /** The learner's importance ratio on a fresh batched group of 16, before any update, is 1. */
     @Test
     void theTrainersFirstStepRatioOnABatchedGroupIsOne() {
