@@ -37,6 +37,10 @@ import picocli.CommandLine.Option;
  * gives each side's median tokens/s with its spread ({@link Spread}), the ratio of the medians and the
  * median of the per-round ratios (the two blocks of a round see the same machine load).
  *
+ * <p>With {@code --multi-group} (default) each round also samples all the block's groups as one batch
+ * ({@link Sampler#sampleGroups}, prompts x G rows per forward), first in odd rounds and last in even
+ * ones, and checks that it draws the batched block's tokens.
+ *
  * <p>With {@code --learner-step} (default) each round also times one bare learner step
  * ({@link PolicyTrainer#step}, a trainer on its own copy of the same initial weights) on the round's
  * batched groups, so generation and consumption are compared at the same machine load; the first
