@@ -2,6 +2,7 @@ package dev.gopo.launcher;
 
 import dev.gopo.evaluator.EvaluatorCommand;
 import dev.gopo.generator.GeneratorCommand;
+import dev.gopo.generator.bench.GeneratorBenchmark;
 import dev.gopo.generator.feed.FeedPromptsCommand;
 import dev.gopo.learner.LearnerCommand;
 import dev.gopo.learner.bench.LearnerBenchmark;
@@ -26,5 +27,6 @@ final class WorkerCommands {
         cli.addSubcommand(new RewardProducerCommand());
         cli.addSubcommand(new RankerBenchmarkCommand());
         cli.addSubcommand(new LearnerBenchmark());
+        cli.addSubcommand(new GeneratorBenchmark());
     }
 }

@@ -189,6 +189,14 @@ public final class PolicyModel implements AutoCloseable {
         return transformer.forward(tokens, cache);
     }
 
+    /**
+     * Like {@link #logits(NDArray, KvCache)} for left-padded rows of different lengths; see
+     * {@link CausalTransformer#forward(NDArray, KvCache, int[])}.
+     */
+    public NDArray logits(NDArray tokens, KvCache cache, int[] leftPadding) {
+        return transformer.forward(tokens, cache, leftPadding);
+    }
+
     /** An empty KV cache for this model, its arrays in a child of {@code parent}. */
     public KvCache newKvCache(NDManager parent) {
         return new KvCache(parent, config.nLayers());

@@ -7,6 +7,7 @@ import dev.gopo.files.FileTrees;
 import dev.gopo.learner.Learner;
 import dev.gopo.learner.LearnerConfig;
 import dev.gopo.learner.StepAssembler;
+import dev.gopo.platform.bench.Spread;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.KafkaClients;
 import dev.gopo.policy.PolicyConfig;

@@ -57,6 +57,20 @@ public final class CausalTransformer {
      * @return {@code (B, S, vocab)} logits
      */
     public NDArray forward(NDArray tokens, KvCache cache) {
+        return forward(tokens, cache, null);
+    }
+
+    /**
+     * Like {@link #forward(NDArray, KvCache)} for left-padded rows of different lengths (several
+     * prompts decoded as one batch). Row {@code b}'s first {@code leftPadding[b]} positions (counted
+     * from position 0, cache included) are padding: no query attends to them (additive key mask
+     * {@code -1e9}, so their softmax weight is exactly 0) and the row's positions are counted from its
+     * first real token, {@code pos = max(0, j - leftPadding[b])}. The real tokens' logits are then
+     * those of the unpadded row to float rounding.
+     *
+     * @param leftPadding {@code null} for none, else one count per row
+     */
+    public NDArray forward(NDArray tokens, KvCache cache, int[] leftPadding) {
         Shape shape = tokens.getShape();
         if (shape.dimension() != 2) {
             throw new IllegalArgumentException("tokens must be (B, S), got " + shape);
@@ -72,14 +86,23 @@ public final class CausalTransformer {
             throw new IllegalArgumentException("tokens batch " + batch + " differs from cache batch "
                     + cache.batchSize());
         }
+        if (leftPadding != null && leftPadding.length != batch) {
+            throw new IllegalArgumentException(leftPadding.length + " left-padding counts for a batch of " + batch);
+        }
         NDManager scratch = tokens.getManager();
 
-        NDArray positions = scratch.arange(start, start + steps);                       // (S)
+        NDArray positions = leftPadding == null
+                ? scratch.arange(start, start + steps)                                  // (S)
+                : rowPositions(scratch, leftPadding, start, steps);                     // (B, S)
         NDArray x = Embedding.embedding(tokens, weights.tokenEmbedding(), SparseFormat.DENSE)
                 .singletonOrThrow()                                                    // (B, S, D)
                 .add(Embedding.embedding(positions, weights.positionEmbedding(), SparseFormat.DENSE)
-                        .singletonOrThrow());                                          // + (S, D)
+                        .singletonOrThrow());                                          // + (S, D) or (B, S, D)
         NDArray mask = steps > 1 ? causalMask(scratch, start, steps) : null;           // (S, L+S)
+        if (leftPadding != null) {
+            NDArray keys = keyPaddingMask(scratch, leftPadding, start + steps);         // (B, 1, 1, L+S)
+            mask = mask == null ? keys : keys.add(mask);                                // (B, 1, S, L+S)
+        }
         NDArray scale = Scalars.of(scratch, attentionScale);                           // (), see Scalars
 
         for (int i = 0; i < weights.layerCount(); i++) {
@@ -115,6 +138,28 @@ public final class CausalTransformer {
                 .transpose(0, 2, 1, 3)
                 .reshape(batch, steps, heads * headDim);                              // (B, S, D)
         return linear(context, w.outWeight(), w.outBias());
+    }
+
+    /** Positions {@code (B, S)}: {@code max(0, start + s - leftPadding[b])}. */
+    private static NDArray rowPositions(NDManager manager, int[] leftPadding, int start, int steps) {
+        int[] pos = new int[leftPadding.length * steps];
+        for (int b = 0; b < leftPadding.length; b++) {
+            for (int s = 0; s < steps; s++) {
+                pos[b * steps + s] = Math.max(0, start + s - leftPadding[b]);
+            }
+        }
+        return manager.create(pos, new Shape(leftPadding.length, steps));
+    }
+
+    /** Additive key mask {@code (B, 1, 1, L)}: -1e9 on row {@code b}'s first {@code leftPadding[b]} keys, 0 elsewhere. */
+    private static NDArray keyPaddingMask(NDManager manager, int[] leftPadding, int keys) {
+        float[] mask = new float[leftPadding.length * keys];
+        for (int b = 0; b < leftPadding.length; b++) {
+            for (int j = 0; j < Math.min(leftPadding[b], keys); j++) {
+                mask[b * keys + j] = MASKED;
+            }
+        }
+        return manager.create(mask, new Shape(leftPadding.length, 1, 1, keys));
     }
 
     /** Additive mask {@code (S, L+S)}: query {@code i} (absolute {@code L+i}) may see keys {@code j <= L+i}. */

@@ -49,12 +49,13 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * Repeats a batch-1 cache {@code copies} times along the batch axis: a group's prompt is
+     * Repeats every row of the cache {@code copies} times in place along the batch axis (row
+     * {@code b} becomes rows {@code b * copies .. b * copies + copies - 1}): a group's prompt is
      * processed once and then shared by all G samples.
      */
     public void repeatBatch(int copies) {
-        if (batchSize() != 1) {
-            throw new IllegalStateException("repeatBatch needs a cache of batch size 1, not " + batchSize());
+        if (batchSize() == 0) {
+            throw new IllegalStateException("repeatBatch needs a filled cache: run the prompt through it first");
         }
         for (int i = 0; i < keysT.length; i++) {
             keysT[i] = replace(keysT[i], keysT[i].repeat(0, copies));

@@ -50,6 +50,65 @@ public final class Sampler {
     }
 
     /**
+     * Samples the groups of several prompts as one batch: {@code prompts.size() * groupSize} rows per
+     * forward pass, the prompts left-padded to the longest (padding masked, positions counted from each
+     * prompt's first token; see {@link dev.gopo.policy.model.CausalTransformer#forward(ai.djl.ndarray.NDArray,
+     * KvCache, int[])}). Group {@code p} is what {@link #sampleGroup} gives for {@code prompts.get(p)} with
+     * {@code configs.get(p)}: the same tokens (each row keeps its own random stream), log-probs equal to
+     * float rounding. The configs may differ only in their seeds.
+     *
+     * @return one list of {@code groupSize} completions per prompt, in order
+     */
+    public List<List<SampledCompletion>> sampleGroups(PolicyModel model, List<int[]> prompts, int groupSize,
+                                                      List<SamplingConfig> configs) {
+        if (prompts.isEmpty() || prompts.size() != configs.size()) {
+            throw new IllegalArgumentException("need one SamplingConfig per prompt and at least one prompt, got "
+                    + prompts.size() + " prompts and " + configs.size() + " configs");
+        }
+        SamplingConfig first = configs.get(0);
+        long[] seeds = new long[configs.size()];
+        for (int p = 0; p < configs.size(); p++) {
+            if (!configs.get(p).withSeed(first.seed()).equals(first)) {
+                throw new IllegalArgumentException("groups sampled in one batch must share temperature, topK, topP and "
+                        + "maxNewTokens; config " + p + " is " + configs.get(p) + ", config 0 is " + first);
+            }
+            seeds[p] = configs.get(p).seed();
+        }
+        List<SampledCompletion> rows = run(model, prompts, groupSize, first, seeds, true);
+        List<List<SampledCompletion>> out = new ArrayList<>(prompts.size());
+        for (int p = 0; p < prompts.size(); p++) {
+            out.add(List.copyOf(rows.subList(p * groupSize, (p + 1) * groupSize)));
+        }
+        return out;
+    }
+
+    /**
+     * The same G completions as {@link #sampleGroup}, but one after another: row {@code r} is a
+     * batch-1 pass (its own prompt pass and KV cache) with row {@code r}'s random stream
+     * ({@link #rowSeed}). The baseline of {@code gopo bench-generator}, and the reference the
+     * batched path is tested against: the rows draw the same tokens, with log-probs equal to
+     * float rounding (batch 1 and batch G take different matmul kernels).
+     */
+    public List<SampledCompletion> sampleGroupSequentially(PolicyModel model, int[] promptTokens, int groupSize,
+                                                           SamplingConfig config) {
+        validatePrompt(model, promptTokens, config);
+        requireGroupSize(groupSize);
+        List<SampledCompletion> out = new ArrayList<>(groupSize);
+        for (int r = 0; r < groupSize; r++) {
+            out.add(run(model, promptTokens, 1, config.withSeed(rowSeed(config.seed(), r)), true).get(0));
+        }
+        return out;
+    }
+
+    /**
+     * Seed of row {@code row}'s random stream in a group sampled with {@code seed}:
+     * {@code seed + row * 0x9E3779B97F4A7C15} (row 0 uses {@code seed} itself).
+     */
+    public static long rowSeed(long seed, int row) {
+        return seed + row * 0x9E3779B97F4A7C15L;
+    }
+
+    /**
      * Like {@link #sample} but recomputes the whole prefix at every step: the reference for the
      * KV-cache equality test and the baseline of the sampling benchmark.
      */
@@ -90,29 +149,39 @@ public final class Sampler {
 
     private List<SampledCompletion> run(PolicyModel model, int[] promptTokens, int groupSize,
                                         SamplingConfig config, boolean useCache) {
-        validatePrompt(model, promptTokens, config);
-        if (groupSize < 1) {
-            throw new IllegalArgumentException("groupSize must be >= 1, got " + groupSize);
+        return run(model, List.of(promptTokens), groupSize, config, new long[] {config.seed()}, useCache);
+    }
+
+    /**
+     * Rows {@code p * groupSize + g}: prompt {@code p}, row {@code g} of its group, drawing from
+     * {@code rowSeed(seeds[p], g)}. {@code config}'s own seed is not used.
+     */
+    private List<SampledCompletion> run(PolicyModel model, List<int[]> prompts, int groupSize,
+                                        SamplingConfig config, long[] seeds, boolean useCache) {
+        for (int[] promptTokens : prompts) {
+            validatePrompt(model, promptTokens, config);
         }
+        requireGroupSize(groupSize);
         int vocab = model.config().vocabSize();
         TokenSelector selector = new TokenSelector(config);
-        SplittableRandom[] randoms = new SplittableRandom[groupSize];
-        int[][] tokens = new int[groupSize][config.maxNewTokens()];
-        float[][] logProbs = new float[groupSize][config.maxNewTokens()];
-        int[] lengths = new int[groupSize];
-        boolean[] ended = new boolean[groupSize];
-        for (int r = 0; r < groupSize; r++) {
-            randoms[r] = new SplittableRandom(config.seed() + r * 0x9E3779B97F4A7C15L);
+        int rowCount = prompts.size() * groupSize;
+        SplittableRandom[] randoms = new SplittableRandom[rowCount];
+        int[][] tokens = new int[rowCount][config.maxNewTokens()];
+        float[][] logProbs = new float[rowCount][config.maxNewTokens()];
+        int[] lengths = new int[rowCount];
+        boolean[] ended = new boolean[rowCount];
+        for (int r = 0; r < rowCount; r++) {
+            randoms[r] = new SplittableRandom(rowSeed(seeds[r / groupSize], r % groupSize));
         }
         try (NDManager session = model.manager().newSubManager();
              LogProbSource source = useCache
                      ? new CachedSource(model, session, config.temperature())
                      : new RecomputeSource(model, session, config.temperature())) {
-            float[] rows = source.first(promptTokens, groupSize);                 // (G, vocab) flat
+            float[] rows = source.first(prompts, groupSize);                      // (rows, vocab) flat
             for (int step = 0; step < config.maxNewTokens(); step++) {
-                int[] next = new int[groupSize];
+                int[] next = new int[rowCount];
                 int active = 0;
-                for (int r = 0; r < groupSize; r++) {
+                for (int r = 0; r < rowCount; r++) {
                     if (ended[r]) {
                         next[r] = Tokenizer.PAD;
                         continue;
@@ -135,17 +204,23 @@ public final class Sampler {
                 rows = source.next(next);
             }
         }
-        List<SampledCompletion> out = new ArrayList<>(groupSize);
-        for (int r = 0; r < groupSize; r++) {
+        List<SampledCompletion> out = new ArrayList<>(rowCount);
+        for (int r = 0; r < rowCount; r++) {
             out.add(new SampledCompletion(Arrays.copyOf(tokens[r], lengths[r]),
                     Arrays.copyOf(logProbs[r], lengths[r]), ended[r]));
         }
         return out;
     }
 
+    private static void requireGroupSize(int groupSize) {
+        if (groupSize < 1) {
+            throw new IllegalArgumentException("groupSize must be >= 1, got " + groupSize);
+        }
+    }
+
     /** Produces next-token log-probs {@code (G, vocab)} as CPU floats. */
     private interface LogProbSource extends AutoCloseable {
-        float[] first(int[] prompt, int groupSize);
+        float[] first(List<int[]> prompts, int groupSize);
 
         float[] next(int[] lastTokens);
 
@@ -169,6 +244,8 @@ public final class Sampler {
         private final NDManager session;
         private final double temperature;
         private final KvCache cache;
+        /** Per row, leading PAD positions of a multi-prompt batch; null for one prompt. */
+        private int[] leftPadding;
 
         CachedSource(PolicyModel model, NDManager session, double temperature) {
             this.model = model;
@@ -178,11 +255,28 @@ public final class Sampler {
         }
 
         @Override
-        public float[] first(int[] prompt, int groupSize) {
+        public float[] first(List<int[]> prompts, int groupSize) {
             try (NDManager step = session.newSubManager()) {
-                NDArray tokens = step.create(prompt, new Shape(1, prompt.length));      // (1, P)
-                float[] rows = lastPositionLogProbs(model.logits(tokens, cache), temperature, groupSize);
-                cache.repeatBatch(groupSize);
+                if (prompts.size() == 1) {
+                    int[] prompt = prompts.get(0);
+                    NDArray tokens = step.create(prompt, new Shape(1, prompt.length));  // (1, P)
+                    float[] rows = lastPositionLogProbs(model.logits(tokens, cache), temperature, groupSize);
+                    cache.repeatBatch(groupSize);
+                    return rows;
+                }
+                int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
+                int[] flat = new int[prompts.size() * longest];                         // left padded with PAD = 0
+                int[] promptPadding = new int[prompts.size()];
+                leftPadding = new int[prompts.size() * groupSize];
+                for (int p = 0; p < prompts.size(); p++) {
+                    int[] prompt = prompts.get(p);
+                    promptPadding[p] = longest - prompt.length;
+                    System.arraycopy(prompt, 0, flat, p * longest + promptPadding[p], prompt.length);
+                    Arrays.fill(leftPadding, p * groupSize, (p + 1) * groupSize, promptPadding[p]);
+                }
+                NDArray tokens = step.create(flat, new Shape(prompts.size(), longest));  // (B, P)
+                float[] rows = lastPositionLogProbs(model.logits(tokens, cache, promptPadding), temperature, groupSize);
+                cache.repeatBatch(groupSize);                                             // (B * G, ...)
                 return rows;
             }
         }
@@ -190,8 +284,8 @@ public final class Sampler {
         @Override
         public float[] next(int[] lastTokens) {
             try (NDManager step = session.newSubManager()) {
-                NDArray tokens = step.create(lastTokens, new Shape(lastTokens.length, 1)); // (G, 1)
-                return lastPositionLogProbs(model.logits(tokens, cache), temperature, 1);
+                NDArray tokens = step.create(lastTokens, new Shape(lastTokens.length, 1)); // (rows, 1)
+                return lastPositionLogProbs(model.logits(tokens, cache, leftPadding), temperature, 1);
             }
         }
 
@@ -215,7 +309,11 @@ public final class Sampler {
         }
 
         @Override
-        public float[] first(int[] prompt, int groupSize) {
+        public float[] first(List<int[]> prompts, int groupSize) {
+            if (prompts.size() != 1) {
+                throw new IllegalArgumentException("the recompute path samples one prompt at a time");
+            }
+            int[] prompt = prompts.get(0);
             sequences = new int[groupSize][];
             Arrays.fill(sequences, prompt.clone());
             try (NDManager step = session.newSubManager()) {

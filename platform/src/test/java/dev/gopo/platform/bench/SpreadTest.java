@@ -1,4 +1,4 @@
-package dev.gopo.learner.bench;
+package dev.gopo.platform.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
