@@ -172,6 +172,22 @@ public final class LearnerBenchmark implements Callable<Integer> {
                 size, model.parameterCount(), bareMs.format(), tokensPerStep * 1000 / bareMs.median(), pipeMs.format(),
                 tokensPerStep * 1000 / pipeMs.median(), bareMs.median() / pipeMs.median(), pairedRatio.median(), pairedRatio.min(),
                 pairedRatio.max(), repeats, loadAverage());
+        // FLOP/s: every batch is groupsPerStep x G sequences of promptTokens + completionTokens tokens, so one count fits all steps
+        StepFlops flops = new StepFlops(model, groupsPerStep * groupSize, promptTokens + completionTokens);
+        double peak = MatmulPeak.gflops((int) flops.positions(), model.dModel(), model.dMlp(), 5, 21);
+        double bareGflops = flops.perStep() / bareMs.median() / 1e6;
+        double pipeGflops = flops.perStep() / pipeMs.median() / 1e6;
+        System.out.printf(Locale.ROOT, "%-6s FLOPs: %.2f MFLOP forward per position x %,d positions x 4 (policy forward + backward, "
+                        + "reference forward) = %.2f GFLOP/step | bare %.1f GFLOP/s, pipeline %.1f GFLOP/s | DJL matMul (%d x %d).(%d x %d), "
+                        + "%s: %.1f GFLOP/s (median of 21) | bare at %.0f%% and pipeline at %.0f%% of it%n",
+                size, flops.forwardPerPosition() / 1e6, flops.positions(), flops.perStep() / 1e9, bareGflops, pipeGflops,
+                flops.positions(), model.dModel(), model.dModel(), model.dMlp(), torchThreads(), peak, 100 * bareGflops / peak,
+                100 * pipeGflops / peak);
+    }
+
+    private static String torchThreads() {
+        String threads = System.getProperty("ai.djl.pytorch.num_threads");
+        return threads == null ? "PyTorch default threads" : threads + " PyTorch thread" + (threads.equals("1") ? "" : "s");
     }
 
     /** A fresh trainer from {@code init} on all batches; each step timed on its own. */
