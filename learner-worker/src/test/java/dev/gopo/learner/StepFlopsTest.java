@@ -1,8 +1,9 @@
-package dev.gopo.learner.bench;
+package dev.gopo.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gopo.learner.bench.StepFlops;
 import dev.gopo.policy.PolicyConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
