@@ -18,6 +18,8 @@ import dev.gopo.policy.training.TrainingSequence;
 import dev.gopo.schemas.topic.Topic;
 import dev.gopo.schemas.topic.Topics;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +27,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,11 +48,17 @@ import org.slf4j.LoggerFactory;
  * claim a future policy or another sampling temperature ({@link GroupAdmission}), make one clipped policy update per
  * {@code groupsPerStep} groups, publish metrics, checkpoint and announce policy versions.
  *
+ * <p>Threads: the <em>training thread</em> (the caller of {@link #run}) admits groups, assembles and trains steps and
+ * owns all the learner's state. A <em>prefetch thread</em> ({@link GroupPrefetcher}) owns the consumer and polls and
+ * decodes the next step's groups while a step trains, at most one step ahead. A <em>checkpoint thread</em>
+ * ({@link CheckpointWriter}) writes checkpoints from a copy of the trainer state and announces their versions, and a
+ * <em>metrics thread</em> publishes each step's metrics record and log line.
+ *
  * <p>Position handling (ADR 0003): the consumer's position is owned by the checkpoint. At start-up
- * the consumer seeks to the checkpoint's offsets; when a step completes, every
- * record read so far is either in that step or was dead-lettered, so the step's end position is
- * the position after the last record read. Only checkpointed positions survive a crash, together
- * with the weights they produced.
+ * the consumer seeks to the checkpoint's offsets; when a step completes, every record the training
+ * thread has taken so far is either in that step or was dead-lettered, so the step's end position is
+ * the position after the last record taken (records prefetched but not yet taken do not count).
+ * Only checkpointed positions survive a crash, together with the weights they produced.
  */
 public final class Learner implements PollingWorker {
     private static final Logger log = LoggerFactory.getLogger(Learner.class);
@@ -63,6 +76,13 @@ public final class Learner implements PollingWorker {
     private final StepAssembler assembler;
     private final GroupAdmission admission;
     private final DeadLetteringDecoder<AdvantageGroup> decoder;
+    private final CheckpointWriter checkpointWriter;
+    /** Publishes each step's metrics record, gauges and log line off the training thread, in step order. */
+    private final ExecutorService metricsThread;
+    private Future<?> lastMetrics;
+    /** The model's vocabulary and context, for {@link ModelFit} on the prefetch thread. */
+    private final int vocabSize;
+    private final int maxSeqLen;
     /** The Prometheus endpoint ({@code --metrics-port}); its gauges read the newest step's metrics. */
     private final MetricsEndpoint metricsEndpoint;
 
@@ -80,6 +100,8 @@ public final class Learner implements PollingWorker {
     private long recomputedSteps;
     private int nonFiniteInARow;
     private long lastStepEndNanos = System.nanoTime();
+    /** Time the training thread waited for records since the previous step ({@code time/wait_ms}). */
+    private long waitNanos;
     /** Replay: the newest policy step / version recorded on any group read so far, the "now" of the recorded run's clock. */
     private long recordedStepHighWater;
     private long recordedVersionHighWater;
@@ -123,6 +145,41 @@ public final class Learner implements PollingWorker {
         this.publisher = new RecordPublisher(cluster, topics, "learner", config.learnerId());
         this.decoder = new DeadLetteringDecoder<>(input.valueSerde().deserializer(), publisher, cluster.registryTimeout());
         this.announcer = new PolicyAnnouncer(config.policiesDir(), publisher, topics, config.estimator().name());
+        this.checkpointWriter = new CheckpointWriter(checkpoints, config.policiesDir(), announcer::announce,
+                "learner-checkpoints-" + config.learnerId());
+        this.metricsThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "learner-metrics-" + config.learnerId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.vocabSize = trainer.policy().config().vocabSize();
+        this.maxSeqLen = trainer.policy().config().maxSeqLen();
+    }
+
+    /**
+     * A consumed record as the prefetch thread leaves it: decoded ({@code group} empty = undecodable, already
+     * dead-lettered) and, for a group with completions, checked against the model ({@code misfit}) and turned into
+     * training sequences ({@code inconsistency} says why it could not be). Admission waits for the training thread.
+     */
+    record Prefetched(ConsumerRecord<String, byte[]> record, Optional<AdvantageGroup> group, Optional<String> misfit,
+                      List<TrainingSequence> sequences, String inconsistency) {}
+
+    /** The prefetch thread's work on one record: everything that does not depend on the training thread's state. */
+    private Prefetched prepare(ConsumerRecord<String, byte[]> record) {
+        Optional<AdvantageGroup> decoded = decoder.decode(record);
+        if (decoded.isEmpty() || decoded.get().getCompletions().isEmpty()) {
+            return new Prefetched(record, decoded, Optional.empty(), List.of(), null);
+        }
+        AdvantageGroup group = decoded.get();
+        Optional<String> misfit = ModelFit.check(group, vocabSize, maxSeqLen);
+        if (misfit.isPresent()) {
+            return new Prefetched(record, decoded, misfit, List.of(), null);
+        }
+        try {
+            return new Prefetched(record, decoded, misfit, StepAssembler.sequences(List.of(group)), null);
+        } catch (IllegalArgumentException e) {
+            return new Prefetched(record, decoded, misfit, List.of(), "group " + group.getGroupId() + ": " + e.getMessage());
+        }
     }
 
     private static TopicPartition parse(String tp) {
@@ -170,28 +227,21 @@ public final class Learner implements PollingWorker {
              MetricsEndpoint.Binding consumerMetrics = metricsEndpoint.bindKafka(consumer);
              MetricsEndpoint.Binding producerMetrics = metricsEndpoint.bindKafka(publisher)) {
             assignAndSeek(consumer);
-            long lastRecordNanos = System.nanoTime();
-            while (!stop.get() && !maxStepsReached()) {
-                var records = consumer.poll(Duration.ofMillis(200));
-                if (records.isEmpty()) {
-                    if (!config.idleTimeout().isZero() && System.nanoTime() - lastRecordNanos > config.idleTimeout().toNanos()) {
-                        log.info("no advantage groups for {} s: stopping (idle timeout)", config.idleTimeout().toSeconds());
-                        break;
-                    }
-                    continue;
-                }
-                lastRecordNanos = System.nanoTime();
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    if (stop.get() || maxStepsReached()) {
-                        break;
-                    }
-                    process(record);
-                }
+            try (GroupPrefetcher<Prefetched> prefetch = new GroupPrefetcher<>(source(consumer), this::prepare, config.groupsPerStep(),
+                    "learner-prefetch-" + config.learnerId())) {
+                decoder.stopWaitingWhen(() -> stop.get() || prefetch.isClosing());
+                prefetch.start();
+                consume(prefetch, stop);
             }
+            // the prefetch thread has ended: the consumer is this thread's again
             if (stepsSinceCheckpoint > 0) {
-                checkpoint(consumer);
+                checkpoint();
+                checkpointWriter.await();
+                commitForMonitoring(consumer);
             }
+            checkpointWriter.await();
         }
+        awaitMetrics();
         publisher.flush();
         log.info("learner stopped at step {}, policy version {}; {} stale groups dropped, {} future-claiming and {} "
                 + "temperature-mismatched and {} over-budget groups rejected, {} steps recomputed, {} non-finite steps skipped, {} dead letters",
@@ -199,18 +249,56 @@ public final class Learner implements PollingWorker {
                 publisher.deadLetterCount());
     }
 
+    /** Takes prefetched records in poll order and handles them until stopped, at the step limit or idle. */
+    private void consume(GroupPrefetcher<Prefetched> prefetch, AtomicBoolean stop) throws IOException {
+        long lastRecordNanos = System.nanoTime();
+        try {
+            while (!stop.get() && !maxStepsReached()) {
+                long waitStart = System.nanoTime();
+                Optional<Prefetched> next = prefetch.next(Duration.ofMillis(200));
+                waitNanos += System.nanoTime() - waitStart;
+                if (next.isEmpty()) {
+                    if (!config.idleTimeout().isZero() && System.nanoTime() - lastRecordNanos > config.idleTimeout().toNanos()) {
+                        log.info("no advantage groups for {} s: stopping (idle timeout)", config.idleTimeout().toSeconds());
+                        return;
+                    }
+                    continue;
+                }
+                lastRecordNanos = System.nanoTime();
+                process(next.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for advantage groups");
+        }
+    }
+
+    private static GroupPrefetcher.Source source(KafkaConsumer<String, byte[]> consumer) {
+        return new GroupPrefetcher.Source() {
+            @Override
+            public Iterable<ConsumerRecord<String, byte[]>> poll(Duration timeout) {
+                return consumer.poll(timeout);
+            }
+
+            @Override
+            public void wakeup() {
+                consumer.wakeup();
+            }
+        };
+    }
+
     private boolean maxStepsReached() {
         return config.maxSteps() > 0 && trainer.steps() >= config.maxSteps();
     }
 
-    private void process(ConsumerRecord<String, byte[]> record) throws IOException {
+    private void process(Prefetched prefetched) throws IOException {
+        ConsumerRecord<String, byte[]> record = prefetched.record();
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         readPosition.put(tp, record.offset() + 1);
-        Optional<AdvantageGroup> decoded = decoder.decode(record);
-        if (decoded.isEmpty()) {
+        if (prefetched.group().isEmpty()) {
             return;
         }
-        AdvantageGroup group = decoded.get();
+        AdvantageGroup group = prefetched.group().get();
         if (group.getCompletions().isEmpty()) {
             publisher.deadLetter(record, DeadLetterReason.INCONSISTENT_RECORD, "advantage group " + group.getGroupId() + " has no completions");
             return;
@@ -233,22 +321,18 @@ public final class Learner implements PollingWorker {
             publisher.deadLetter(record, refusal.get().reason(), refusal.get().detail());
             return;
         }
-        Optional<String> misfit = ModelFit.check(group, trainer.policy().config().vocabSize(), trainer.policy().config().maxSeqLen());
-        if (misfit.isPresent()) {
-            publisher.deadLetter(record, DeadLetterReason.MODEL_MISMATCH, misfit.get());
+        if (prefetched.misfit().isPresent()) {
+            publisher.deadLetter(record, DeadLetterReason.MODEL_MISMATCH, prefetched.misfit().get());
             return;
         }
-        List<TrainingSequence> check;
-        try {
-            check = StepAssembler.sequences(List.of(group));
-        } catch (IllegalArgumentException e) {
-            publisher.deadLetter(record, DeadLetterReason.INCONSISTENT_RECORD, "group " + group.getGroupId() + ": " + e.getMessage());
+        if (prefetched.inconsistency() != null) {
+            publisher.deadLetter(record, DeadLetterReason.INCONSISTENT_RECORD, prefetched.inconsistency());
             return;
         }
-        if (check.isEmpty()) {
+        if (prefetched.sequences().isEmpty()) {
             return;
         }
-        Optional<List<Accepted>> step = assembler.add(group, record);
+        Optional<List<Accepted>> step = assembler.add(new Accepted(group, record, prefetched.sequences()));
         if (step.isPresent()) {
             train(step.get());
         }
@@ -262,13 +346,18 @@ public final class Learner implements PollingWorker {
         long lagVersion = config.replay() ? recordedVersionHighWater : policyVersion;
         List<Long> stepLags = groups.stream().map(g -> GroupAdmission.stepLag(g, lagStep)).toList();
         List<Long> versionLags = groups.stream().map(g -> GroupAdmission.versionLag(g, lagVersion)).toList();
+        checkpointWriter.throwIfFailed();
+        double waitMs = waitNanos / 1e6;
+        waitNanos = 0;
         StepResult result;
+        long computeStart = System.nanoTime();
         try {
-            result = trainer.step(StepAssembler.sequences(groups), config.lossNormaliser());
+            result = trainer.step(StepAssembler.sequencesOf(step), config.lossNormaliser());
         } catch (NonFiniteStepException e) {
             skip(step, e);
             return;
         }
+        double computeMs = (System.nanoTime() - computeStart) / 1e6;
         nonFiniteInARow = 0;
         if (result.recomputed()) {
             recomputedSteps++;
@@ -291,16 +380,49 @@ public final class Learner implements PollingWorker {
         }
         Map<String, Double> metrics = StepMetrics.of(result, stepLags, versionLags, staleDropped, futureRejected, temperatureRejected,
                 recomputedSteps, skippedSteps, publisher.deadLetterCount(), wallSeconds, groups);
-        publisher.send(topics.metrics(), config.learnerId(), TrainingMetrics.newBuilder().setLearnerId(config.learnerId())
-                .setStep(result.step()).setPolicyVersion(policyVersion).setMetrics(metrics).setTimestampMs(System.currentTimeMillis()).build());
-        metricsEndpoint.latest(StepMetrics.forScrapers(metrics, result.step(), policyVersion));
-        log.info(String.format("step %d: loss/policy %.4f loss/kl %.5f ratio/mean %.4f clip %.3f grad/norm %.3f lag %.1f steps "
-                        + "(max %.0f) tokens/s %.0f (%d ms)",
-                result.step(), result.policyLoss(), result.kl(), result.ratioMean(), result.clipFraction(), result.gradNorm(),
-                metrics.get("lag/optimizer_steps"), metrics.get("lag/optimizer_steps_max"), metrics.get("throughput/tokens_per_s"),
-                result.stepMillis()));
+        metrics.putAll(StepMetrics.times(waitMs, computeMs));
+        publishMetrics(result, metrics, policyVersion, System.currentTimeMillis());
         if (stepsSinceCheckpoint >= config.checkpointEvery()) {
-            checkpoint(null);
+            checkpoint();
+        }
+    }
+
+    /**
+     * Hands a step's metrics (record, gauges, log line) to the metrics thread. The values and the timestamp are taken
+     * here, at the end of the step; a send can block (serialisation, waiting for topic metadata or buffer space), so it
+     * happens there. Records keep step order (one thread); a failed hand-off before is thrown here.
+     */
+    private void publishMetrics(StepResult result, Map<String, Double> metrics, long version, long timestampMs) {
+        throwIfMetricsFailed(false);
+        lastMetrics = metricsThread.submit(() -> {
+            publisher.send(topics.metrics(), config.learnerId(), TrainingMetrics.newBuilder().setLearnerId(config.learnerId())
+                    .setStep(result.step()).setPolicyVersion(version).setMetrics(metrics).setTimestampMs(timestampMs).build());
+            metricsEndpoint.latest(StepMetrics.forScrapers(metrics, result.step(), version));
+            log.info(String.format(Locale.ROOT, "step %d: loss/policy %.4f loss/kl %.5f ratio/mean %.4f clip %.3f grad/norm %.3f lag %.1f steps "
+                            + "(max %.0f) tokens/s %.0f (%d ms; waited %.0f ms for groups)",
+                    result.step(), result.policyLoss(), result.kl(), result.ratioMean(), result.clipFraction(), result.gradNorm(),
+                    metrics.get("lag/optimizer_steps"), metrics.get("lag/optimizer_steps_max"), metrics.get("throughput/tokens_per_s"),
+                    result.stepMillis(), metrics.get("time/wait_ms")));
+        });
+    }
+
+    /** Waits for the metrics of every step so far to be handed to the producer. */
+    private void awaitMetrics() {
+        throwIfMetricsFailed(true);
+    }
+
+    private void throwIfMetricsFailed(boolean wait) {
+        Future<?> last = lastMetrics;
+        if (last == null || (!wait && !last.isDone())) {
+            return;
+        }
+        try {
+            last.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish the step metrics to " + topics.names().metrics() + ": " + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
@@ -325,25 +447,39 @@ public final class Learner implements PollingWorker {
         }
     }
 
-    private void checkpoint(KafkaConsumer<String, byte[]> consumerForCommit) throws IOException {
+    /**
+     * Copies the trainer state with the offsets and ledger of exactly the steps in it, and hands them to the checkpoint
+     * thread ({@link CheckpointWriter}: written, then {@code LATEST} switched, then the version announced). Training goes
+     * on meanwhile. The version counts as this learner's at once, so admission never sees an announced version above it.
+     */
+    private void checkpoint() throws IOException {
         boolean announceNow = !config.announceEveryStep();
         long version = announceNow ? policyVersion + 1 : policyVersion;
-        String sha = announceNow ? announcer.save(trainer.policy(), version) : null;
         Map<String, Long> offsets = new HashMap<>();
         stepPosition.forEach((tp, o) -> offsets.put(tp.toString(), o));
-        Checkpoint cp = checkpoints.save(trainer.steps(), version, offsets, groupsSinceCheckpoint, trainer::save);
+        PolicyTrainer.Snapshot snapshot = trainer.snapshot();
+        checkpointWriter.submit(new CheckpointWriter.Job(trainer.steps(), version, announceNow, offsets, groupsSinceCheckpoint,
+                new CheckpointWriter.State() {
+                    @Override
+                    public void save(Path trainerDir) throws IOException {
+                        snapshot.save(trainerDir);
+                    }
+
+                    @Override
+                    public String savePolicy(Path dir) throws IOException {
+                        return snapshot.policy().save(dir);
+                    }
+
+                    @Override
+                    public void close() {
+                        snapshot.close();
+                    }
+                }));
         policyVersion = version;
         checkpointOffsets.clear();
         checkpointOffsets.putAll(stepPosition);
         groupsSinceCheckpoint.clear();
         stepsSinceCheckpoint = 0;
-        log.info("checkpoint {} (step {}, offsets {})", cp.dir().getFileName(), cp.step(), cp.offsets());
-        if (announceNow) {
-            announcer.announce(version, trainer.steps(), sha);
-        }
-        if (consumerForCommit != null) {
-            commitForMonitoring(consumerForCommit);
-        }
     }
 
     private void commitForMonitoring(KafkaConsumer<String, byte[]> consumer) {
@@ -378,9 +514,17 @@ public final class Learner implements PollingWorker {
     @Override
     public void close() {
         try {
-            publisher.close();
+            checkpointWriter.close();
+            metricsThread.shutdown();
+            metricsThread.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            trainer.close();
+            try {
+                publisher.close();
+            } finally {
+                trainer.close();
+            }
         }
     }
 }

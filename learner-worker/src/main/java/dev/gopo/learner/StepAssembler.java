@@ -18,9 +18,18 @@ public final class StepAssembler {
 
     /**
      * A group accepted for a step, with the record it was decoded from, so that a step that cannot
-     * be applied can dead-letter its groups with their coordinates and original bytes.
+     * be applied can dead-letter its groups with their coordinates and original bytes, and its
+     * {@link #sequences(List) training sequences} (the learner makes them on its prefetch thread).
      */
-    public record Accepted(AdvantageGroup group, ConsumerRecord<String, byte[]> record) {}
+    public record Accepted(AdvantageGroup group, ConsumerRecord<String, byte[]> record, List<TrainingSequence> sequences) {
+        public Accepted {
+            sequences = List.copyOf(sequences);
+        }
+
+        public Accepted(AdvantageGroup group, ConsumerRecord<String, byte[]> record) {
+            this(group, record, StepAssembler.sequences(List.of(group)));
+        }
+    }
 
     public StepAssembler(int groupsPerStep) {
         if (groupsPerStep < 1) {
@@ -31,7 +40,12 @@ public final class StepAssembler {
 
     /** Adds an admitted group; returns the step's groups once {@code groupsPerStep} are pending. */
     public Optional<List<Accepted>> add(AdvantageGroup group, ConsumerRecord<String, byte[]> record) {
-        pending.add(new Accepted(group, record));
+        return add(new Accepted(group, record));
+    }
+
+    /** Adds an admitted group with its training sequences; returns the step's groups once {@code groupsPerStep} are pending. */
+    public Optional<List<Accepted>> add(Accepted accepted) {
+        pending.add(accepted);
         if (pending.size() < groupsPerStep) {
             return Optional.empty();
         }
@@ -47,6 +61,11 @@ public final class StepAssembler {
     /** Forgets pending groups (after a rebalance or restore they are re-read from Kafka). */
     public void clear() {
         pending.clear();
+    }
+
+    /** The training sequences of a step's groups, in order: the same as {@link #sequences(List)} of its groups. */
+    public static List<TrainingSequence> sequencesOf(List<Accepted> step) {
+        return step.stream().flatMap(a -> a.sequences().stream()).toList();
     }
 
     /**

@@ -53,6 +53,19 @@ final class StepMetrics {
     }
 
     /**
+     * Where the training thread's time of a step went: {@code time/wait_ms}, the time it waited for the step's groups
+     * (taking prefetched records from the hand-off queue, summed since the previous step; near 0 when the prefetch
+     * thread keeps up), and {@code time/compute_ms}, the time of the update itself (batch tensors, reference and policy
+     * forward, backward, gradient clipping, AdamW; a recomputed step counts both attempts).
+     */
+    static Map<String, Double> times(double waitMs, double computeMs) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("time/wait_ms", waitMs);
+        m.put("time/compute_ms", computeMs);
+        return m;
+    }
+
+    /**
      * What the learner's Prometheus gauges read ({@code --metrics-port}): the step's metrics plus {@code train/step} and
      * {@code policy/version}, so a dashboard can tell a stalled learner (flat step) from a quiet one.
      */

@@ -105,7 +105,31 @@ public final class LearnerBenchmark implements Callable<Integer> {
     }
 
     /** Per-step durations of one block in ms, warm-up steps first. */
-    private record Block(double[] stepMs) {
+    /**
+     * @param stepMs    wall time of each step
+     * @param computeMs the learner's own {@code time/compute_ms} of each step (bare blocks: the step itself)
+     * @param waitMs    the learner's {@code time/wait_ms} of each step (bare blocks: 0)
+     */
+    private record Block(double[] stepMs, double[] computeMs, double[] waitMs) {
+        Block(double[] stepMs) {
+            this(stepMs, stepMs, new double[stepMs.length]);
+        }
+
+        /** Measured steps' compute time over their wall time: how much of the block the training thread spent in the update. */
+        double computeShare(int warmup) {
+            double compute = 0;
+            double wall = 0;
+            for (int i = warmup; i < stepMs.length; i++) {
+                compute += computeMs[i];
+                wall += stepMs[i];
+            }
+            return compute / wall;
+        }
+
+        double measuredWaitMedianMs(int warmup) {
+            return Spread.of(java.util.Arrays.copyOfRange(waitMs, warmup, waitMs.length)).median();
+        }
+
         double measuredMeanMs(int warmup) {
             double sum = 0;
             for (int i = warmup; i < stepMs.length; i++) {
@@ -141,6 +165,7 @@ public final class LearnerBenchmark implements Callable<Integer> {
 
         double[] bare = new double[repeats];
         double[] pipe = new double[repeats];
+        double[] share = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             boolean bareFirst = r % 2 == 0;
             Block b = null;
@@ -154,9 +179,11 @@ public final class LearnerBenchmark implements Callable<Integer> {
             }
             bare[r] = b.measuredMeanMs(warmupSteps);
             pipe[r] = p.measuredMeanMs(warmupSteps);
+            share[r] = p.computeShare(warmupSteps);
             System.out.printf(Locale.ROOT, "%-6s repeat %d (%s first): bare %7.1f ms/step (warm-up steps %s ms) | pipeline %7.1f ms/step "
-                            + "(warm-up steps %s ms) | pipeline/bare %.2f | load %s%n", size, r + 1, bareFirst ? "bare" : "pipeline", bare[r],
-                    b.warmup(warmupSteps), pipe[r], p.warmup(warmupSteps), bare[r] / pipe[r], loadAverage());
+                            + "(warm-up steps %s ms) | pipeline/bare %.2f | pipeline compute share %.2f, median wait %.1f ms | load %s%n", size,
+                    r + 1, bareFirst ? "bare" : "pipeline", bare[r], b.warmup(warmupSteps), pipe[r], p.warmup(warmupSteps), bare[r] / pipe[r],
+                    share[r], p.measuredWaitMedianMs(warmupSteps), loadAverage());
         }
         Spread bareMs = Spread.of(bare);
         Spread pipeMs = Spread.of(pipe);
@@ -167,12 +194,37 @@ public final class LearnerBenchmark implements Callable<Integer> {
             paired[r] = bare[r] / pipe[r];
         }
         Spread pairedRatio = Spread.of(paired);
+        // Within one pipeline block: time/compute_ms over the step's wall time. Load slows both alike, so this says how
+        // much of the pipeline's step is the update itself even on a busy machine.
+        Spread shares = Spread.of(share);
+        System.out.printf(Locale.ROOT, "%-6s pipeline compute share (sum of time/compute_ms / sum of step wall time, measured steps): "
+                + "median %.3f [min %.3f, max %.3f]%n", size, shares.median(), shares.min(), shares.max());
         System.out.printf(Locale.ROOT, "%-6s %,9d params | bare DJL: median %s ms/step, %.0f tokens/s | learner via Kafka: median %s ms/step, "
                         + "%.0f tokens/s (incl. consume, decode, metrics, checkpoints + announcements) | pipeline/bare (ratio of medians, "
                         + "throughput) = %.2f; per-round ratios: median %.2f [min %.2f, max %.2f] | %d repeats, load %s%n",
                 size, model.parameterCount(), bareMs.format(), tokensPerStep * 1000 / bareMs.median(), pipeMs.format(),
                 tokensPerStep * 1000 / pipeMs.median(), bareMs.median() / pipeMs.median(), pairedRatio.median(), pairedRatio.min(),
                 pairedRatio.max(), repeats, loadAverage());
+        // FLOP/s: every batch is groupsPerStep x G sequences of promptTokens + completionTokens tokens, so one count fits all steps
+        StepFlops flops = new StepFlops(model, groupsPerStep * groupSize, promptTokens + completionTokens);
+        // the step's largest product (MLP up-projection over all positions), and a cache-sized square one as the machine's peak
+        double modelShaped = MatmulPeak.gflops((int) flops.positions(), model.dModel(), model.dMlp(), 5, 21);
+        double square = MatmulPeak.gflops(512, 512, 512, 5, 21);
+        double peak = Math.max(modelShaped, square);
+        double bareGflops = flops.perStep() / bareMs.median() / 1e6;
+        double pipeGflops = flops.perStep() / pipeMs.median() / 1e6;
+        System.out.printf(Locale.ROOT, "%-6s FLOPs: %.2f MFLOP forward per position x %,d positions x 4 (policy forward + backward, "
+                        + "reference forward) = %.2f GFLOP/step | bare %.1f GFLOP/s, pipeline %.1f GFLOP/s | DJL matMul, %s, median of 21: "
+                        + "(%d x %d).(%d x %d) %.1f GFLOP/s, (512 x 512).(512 x 512) %.1f GFLOP/s | bare at %.0f%% and pipeline at %.0f%% "
+                        + "of the better one%n",
+                size, flops.forwardPerPosition() / 1e6, flops.positions(), flops.perStep() / 1e9, bareGflops, pipeGflops, torchThreads(),
+                flops.positions(), model.dModel(), model.dModel(), model.dMlp(), modelShaped, square, 100 * bareGflops / peak,
+                100 * pipeGflops / peak);
+    }
+
+    private static String torchThreads() {
+        String threads = System.getProperty("ai.djl.pytorch.num_threads");
+        return threads == null ? "PyTorch default threads" : threads + " PyTorch thread" + (threads.equals("1") ? "" : "s");
     }
 
     /** A fresh trainer from {@code init} on all batches; each step timed on its own. */
@@ -218,13 +270,17 @@ public final class LearnerBenchmark implements Callable<Integer> {
         }
         List<TrainingMetrics> metrics = readMetrics(cluster, total);
         double[] ms = new double[total];
+        double[] compute = new double[total];
+        double[] wait = new double[total];
         long previous = startMs;
         for (int s = 0; s < total; s++) {
             long t = metrics.get(s).getTimestampMs();
             ms[s] = t - previous;
             previous = t;
+            compute[s] = metrics.get(s).getMetrics().get("time/compute_ms");
+            wait[s] = metrics.get(s).getMetrics().get("time/wait_ms");
         }
-        return new Block(ms);
+        return new Block(ms, compute, wait);
     }
 
     private static String loadAverage() {

@@ -106,9 +106,56 @@ public final class AdamW implements AutoCloseable {
 
     /** Writes step count and both moments of every parameter (atomically). */
     public void saveState(Path file) throws IOException {
+        writeState(file, step, stateTensors(firstMoments, secondMoments));
+    }
+
+    /**
+     * A copy of the step count and both moments, in {@code manager}, taken between updates so that it can be written
+     * ({@link State#save}, the same file as {@link #saveState}) while the next updates change the moments.
+     */
+    public State copyState(NDManager manager) {
+        Map<String, NDArray> first = new LinkedHashMap<>();
+        Map<String, NDArray> second = new LinkedHashMap<>();
+        firstMoments.forEach((name, m) -> first.put(name, copy(m, manager)));
+        secondMoments.forEach((name, v) -> second.put(name, copy(v, manager)));
+        return new State(step, stateTensors(first, second));
+    }
+
+    /** A copy of the optimizer state made by {@link #copyState}; its arrays belong to the manager given there. */
+    public static final class State {
+        private final long step;
+        private final Map<String, NDArray> tensors;
+
+        private State(long step, Map<String, NDArray> tensors) {
+            this.step = step;
+            this.tensors = tensors;
+        }
+
+        /** Number of updates the copied moments had seen. */
+        public long step() {
+            return step;
+        }
+
+        /** Writes the copy as {@link AdamW#saveState} would have written it when the copy was taken. */
+        public void save(Path file) throws IOException {
+            writeState(file, step, tensors);
+        }
+    }
+
+    private static NDArray copy(NDArray array, NDManager manager) {
+        NDArray copy = array.duplicate();
+        copy.attach(manager);
+        return copy;
+    }
+
+    private static Map<String, NDArray> stateTensors(Map<String, NDArray> first, Map<String, NDArray> second) {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        firstMoments.forEach((name, m) -> tensors.put("m/" + name, m));
-        secondMoments.forEach((name, v) -> tensors.put("v/" + name, v));
+        first.forEach((name, m) -> tensors.put("m/" + name, m));
+        second.forEach((name, v) -> tensors.put("v/" + name, v));
+        return tensors;
+    }
+
+    private static void writeState(Path file, long step, Map<String, NDArray> tensors) throws IOException {
         String header = Json.toString(new StateHeader(FORMAT, step));
         AtomicFiles.write(file, out -> TensorFile.write(out, header, tensors));
     }

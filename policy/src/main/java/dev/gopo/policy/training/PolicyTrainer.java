@@ -180,11 +180,94 @@ public final class PolicyTrainer implements AutoCloseable {
 
     /** Writes policy, reference, optimizer state and step count into {@code dir}. */
     public void save(Path dir) throws IOException {
+        write(dir, policy, reference, optimizer::saveState, optimizer.step(), config);
+    }
+
+    /**
+     * Copies of everything {@link #save} writes (policy and reference weights, AdamW moments and step count), taken
+     * between steps so that another thread can write them ({@link Snapshot#save}, the layout of {@link #save}) while
+     * this trainer goes on stepping. The copies are independent of the trainer (it may even be closed meanwhile); the
+     * caller closes the snapshot once it is written.
+     */
+    public Snapshot snapshot() {
+        PolicyModel policyCopy = policy.copyFrozen();
+        PolicyModel referenceCopy = null;
+        NDManager stateManager = null;
+        try {
+            referenceCopy = reference.copyFrozen();
+            stateManager = NDManager.newBaseManager(policy.device());
+            return new Snapshot(policyCopy, referenceCopy, stateManager, optimizer.copyState(stateManager), config);
+        } catch (RuntimeException e) {
+            policyCopy.close();
+            if (referenceCopy != null) {
+                referenceCopy.close();
+            }
+            if (stateManager != null) {
+                stateManager.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The state of a trainer at one step, copied by {@link #snapshot}; owns its arrays. */
+    public static final class Snapshot implements AutoCloseable {
+        private final PolicyModel policy;
+        private final PolicyModel reference;
+        private final NDManager stateManager;
+        private final AdamW.State optimizerState;
+        private final TrainerConfig config;
+
+        private Snapshot(PolicyModel policy, PolicyModel reference, NDManager stateManager, AdamW.State optimizerState,
+                         TrainerConfig config) {
+            this.policy = policy;
+            this.reference = reference;
+            this.stateManager = stateManager;
+            this.optimizerState = optimizerState;
+            this.config = config;
+        }
+
+        /** Updates applied to the copied weights. */
+        public long step() {
+            return optimizerState.step();
+        }
+
+        /** The copied policy weights (e.g. to save them as an announced version); closed with the snapshot. */
+        public PolicyModel policy() {
+            return policy;
+        }
+
+        /** Writes the copy into {@code dir} exactly as {@link PolicyTrainer#save} would have at the copied step. */
+        public void save(Path dir) throws IOException {
+            write(dir, policy, reference, optimizerState::save, optimizerState.step(), config);
+        }
+
+        @Override
+        public void close() {
+            try {
+                stateManager.close();
+            } finally {
+                try {
+                    reference.close();
+                } finally {
+                    policy.close();
+                }
+            }
+        }
+    }
+
+    /** Writes the optimizer state file. */
+    @FunctionalInterface
+    private interface StateWriter {
+        void write(Path file) throws IOException;
+    }
+
+    private static void write(Path dir, PolicyModel policy, PolicyModel reference, StateWriter optimizerState, long step,
+                              TrainerConfig config) throws IOException {
         Files.createDirectories(dir);
         String policySha = policy.save(dir.resolve(POLICY_DIR));
         String referenceSha = reference.save(dir.resolve(REFERENCE_DIR));
-        optimizer.saveState(dir.resolve(OPTIMIZER_FILE));
-        Json.write(dir.resolve(TRAINER_FILE), new CheckpointInfo(optimizer.step(), policySha, referenceSha, config));
+        optimizerState.write(dir.resolve(OPTIMIZER_FILE));
+        Json.write(dir.resolve(TRAINER_FILE), new CheckpointInfo(step, policySha, referenceSha, config));
     }
 
     /** The model being trained; its weights change at every step. */
