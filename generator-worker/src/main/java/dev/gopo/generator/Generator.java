@@ -80,6 +80,8 @@ public final class Generator implements PollingWorker {
     private long groupsWithCurrentVersion;
     private long prompts;
     private long groups;
+    /** Sampling calls (batched forward passes over a whole batch of groups). */
+    private long batches;
     private boolean paused;
     /** Prompt polls begun while backpressure held; read by other threads. */
     private final AtomicLong pausedPolls = new AtomicLong();
@@ -126,6 +128,11 @@ public final class Generator implements PollingWorker {
 
     public long groups() {
         return groups;
+    }
+
+    /** How many sampling calls the groups took: {@link #groups()} with one prompt per batch, fewer with more. */
+    public long batches() {
+        return batches;
     }
 
     public boolean isPaused() {
@@ -380,6 +387,7 @@ public final class Generator implements PollingWorker {
                 ? List.of(sampler.sampleGroup(model, batch.get(0).promptTokens(), config.groupSize(), batch.get(0).sampling()))
                 : sampler.sampleGroups(model, batch.stream().map(Pending::promptTokens).toList(), config.groupSize(),
                         batch.stream().map(Pending::sampling).toList());
+        batches++;
         for (int p = 0; p < batch.size(); p++) {
             publish(batch.get(p), sampled.get(p), model);
         }
