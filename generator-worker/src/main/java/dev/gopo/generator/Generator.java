@@ -19,9 +19,14 @@ import dev.gopo.tasks.TaskRegistry;
 import dev.gopo.tasks.reward.RewardModels;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -40,11 +45,16 @@ import org.slf4j.LoggerFactory;
  * G completions with the current policy (KV cache), records behaviour log-probs (of the distribution
  * actually sampled), policy version and optimiser step, sampling temperature and its id, optionally scores them inline, and publishes them keyed by group id.
  *
- * <p>Delivery: the prompt's offset is committed only after its completions are acknowledged, so a
- * crash re-samples the prompt; the group id is derived from the prompt's coordinates, so the ranker
+ * <p>Batching: it samples the groups of up to {@link GeneratorConfig#promptsPerBatch()} prompts of a poll
+ * batch in one batched forward pass per decoding step ({@link Sampler#sampleGroups}), never more groups
+ * than the step budget or {@code maxGroupsPerVersion} still allow. Each row draws from its own random
+ * stream, so with the same seed the groups are those sampled one prompt at a time.
+ *
+ * <p>Delivery: a batch's prompt offsets are committed only after its completions are acknowledged, so a
+ * crash re-samples the prompts in flight; the group id is derived from the prompt's coordinates, so the ranker
  * drops the second copy (same group id and index) as a duplicate.
  *
- * <p>Hot swap: between prompts it reads {@code policy-versions}; a newer version replaces the
+ * <p>Hot swap: between batches it reads {@code policy-versions}; a newer version replaces the
  * policy once its weights load and match the announced SHA-256.
  *
  * <p>Backpressure: it pauses the prompt partitions (still polling, so it keeps its group membership)
@@ -70,6 +80,8 @@ public final class Generator implements PollingWorker {
     private long groupsWithCurrentVersion;
     private long prompts;
     private long groups;
+    /** Sampling calls (batched forward passes over a whole batch of groups). */
+    private long batches;
     private boolean paused;
     /** Prompt polls begun while backpressure held; read by other threads. */
     private final AtomicLong pausedPolls = new AtomicLong();
@@ -116,6 +128,11 @@ public final class Generator implements PollingWorker {
 
     public long groups() {
         return groups;
+    }
+
+    /** How many sampling calls the groups took: {@link #groups()} with one prompt per batch, fewer with more. */
+    public long batches() {
+        return batches;
     }
 
     public boolean isPaused() {
@@ -185,25 +202,7 @@ public final class Generator implements PollingWorker {
                     continue;
                 }
                 lastPromptNanos = System.nanoTime();
-                for (TopicPartition tp : records.partitions()) {
-                    for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
-                        handle(record);
-                        prompts++;
-                        // Per-prompt commit: a crash re-samples at most the prompt in flight.
-                        publisher.flush();
-                        promptConsumer.commitSync(java.util.Map.of(tp, new OffsetAndMetadata(record.offset() + 1)));
-                        checkVersions(versionConsumer, Duration.ZERO);
-                        if (mustYield(stop)) {
-                            // Re-read the rest of this batch after resuming (or by whoever gets the partition).
-                            promptConsumer.seek(tp, record.offset() + 1);
-                            break;
-                        }
-                    }
-                    if (mustYield(stop)) {
-                        seekRestToCommitted(promptConsumer, records, tp);
-                        break;
-                    }
-                }
+                sampleRecords(records, promptConsumer, versionConsumer, stop);
             }
         } finally {
             pauseClock(false); // the consumer is closed: no longer paused
@@ -213,13 +212,65 @@ public final class Generator implements PollingWorker {
                 config.generatorId(), prompts, groups, policy.version(), publisher.deadLetterCount());
     }
 
-    private void seekRestToCommitted(KafkaConsumer<String, byte[]> consumer, ConsumerRecords<String, byte[]> records, TopicPartition done) {
-        boolean after = false;
+    /**
+     * Samples the records of one poll batch, the groups of up to {@link #batchCapacity} prompts per call of
+     * {@link Sampler#sampleGroups} (one batched forward pass per decoding step). Records that fail decoding or validation are
+     * dead-lettered and take no place in a batch. After each batch its groups and dead letters are flushed and then the
+     * batch's offsets committed, per partition: a crash re-samples at most the batch in flight (its group ids are derived
+     * from the prompt coordinates, so the ranker drops the second copies). Between batches it reads policy versions (hot
+     * swap) and stops taking records once {@link #mustYield} holds; the records not taken are re-read later.
+     */
+    private void sampleRecords(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> promptConsumer,
+                               KafkaConsumer<String, byte[]> versionConsumer, AtomicBoolean stop) {
+        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(records.count());
         for (TopicPartition tp : records.partitions()) {
-            if (after) {
-                consumer.seek(tp, records.records(tp).get(0).offset());
+            all.addAll(records.records(tp));
+        }
+        int next = 0;
+        while (next < all.size()) {
+            if (mustYield(stop)) {
+                seekToFirstNotTaken(promptConsumer, all, next);
+                return;
             }
-            after |= tp.equals(done);
+            long capacity = batchCapacity(config.promptsPerBatch(), budget.allowance() - groups,
+                    config.maxGroupsPerVersion() > 0 ? config.maxGroupsPerVersion() - groupsWithCurrentVersion : Long.MAX_VALUE);
+            PolicyModel model = policy.model();
+            List<Pending> batch = new ArrayList<>();
+            Map<TopicPartition, OffsetAndMetadata> taken = new HashMap<>();
+            while (next < all.size() && batch.size() < capacity && !maxPromptsReached() && !stop.get()) {
+                ConsumerRecord<String, byte[]> record = all.get(next++);
+                prepare(record, model).ifPresent(batch::add);
+                prompts++;
+                taken.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+            }
+            if (!batch.isEmpty()) {
+                sample(batch, model);
+            }
+            publisher.flush();
+            if (!taken.isEmpty()) {
+                promptConsumer.commitSync(taken);
+            }
+            checkVersions(versionConsumer, Duration.ZERO);
+        }
+    }
+
+    /**
+     * How many prompts the next batch may take: at most {@code promptsPerBatch}, and no more groups than the step budget
+     * ({@code budgetLeft} = allowance minus groups sampled) and {@code maxGroupsPerVersion} ({@code versionLeft}) still allow.
+     */
+    static long batchCapacity(int promptsPerBatch, long budgetLeft, long versionLeft) {
+        return Math.max(0, Math.min(promptsPerBatch, Math.min(budgetLeft, versionLeft)));
+    }
+
+    /** Seeks each partition of the poll batch with records not taken to its first such record (re-read after resuming). */
+    private static void seekToFirstNotTaken(KafkaConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> all, int from) {
+        Set<TopicPartition> seeked = new HashSet<>();
+        for (int i = from; i < all.size(); i++) {
+            ConsumerRecord<String, byte[]> record = all.get(i);
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            if (seeked.add(tp)) {
+                consumer.seek(tp, record.offset());
+            }
         }
     }
 
@@ -280,52 +331,79 @@ public final class Generator implements PollingWorker {
         }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> record) {
+    /** A decoded, validated prompt in the batch being built; {@code sampling} carries its own seed. */
+    private record Pending(ConsumerRecord<String, byte[]> record, Prompt prompt, int[] promptTokens, SamplingConfig sampling) {
+    }
+
+    /** Decodes and validates a prompt record; dead-letters it (and returns empty) when it cannot be sampled. */
+    private Optional<Pending> prepare(ConsumerRecord<String, byte[]> record, PolicyModel model) {
         Optional<Prompt> decoded = promptDecoder.decode(record);
         if (decoded.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         Prompt prompt = decoded.get();
         if (!TaskRegistry.names().contains(prompt.getTask())) {
             publisher.deadLetter(record, DeadLetterReason.UNKNOWN_TASK, "prompt " + prompt.getPromptId() + " is for unknown task '"
                     + prompt.getTask() + "'; known tasks: " + TaskRegistry.names());
-            return;
+            return Optional.empty();
         }
         if (rewards != null && !rewards.covers(prompt.getTask())) {
             publisher.deadLetter(record, DeadLetterReason.UNKNOWN_TASK, "no reward model loaded for task '" + prompt.getTask()
                     + "' (inline rewards); run 'gopo prepare' for it or use --reward-mode EXTERNAL");
-            return;
+            return Optional.empty();
         }
         if (prompt.getText() == null || prompt.getText().isBlank()) {
             // Encoding gives just BOS SEP, which the sampler would happily continue: a group about nothing.
             publisher.deadLetter(record, DeadLetterReason.INVALID_PROMPT, "prompt " + prompt.getPromptId()
                     + " is empty (no text to sample a completion for); write the prompt text in the 'text' field");
-            return;
+            return Optional.empty();
         }
-        PolicyModel model = policy.model();
         int[] promptTokens;
         try {
             promptTokens = model.tokenizer().encodePrompt(prompt.getText());
         } catch (IllegalArgumentException e) {
             publisher.deadLetter(record, DeadLetterReason.INVALID_PROMPT, "prompt " + prompt.getPromptId() + ": " + e.getMessage());
-            return;
+            return Optional.empty();
         }
+        // Only the seed depends on the prompt (its coordinates), so any prompts, whatever their task, can share a batch:
+        // Sampler.sampleGroups needs configs that differ in their seeds only.
         SamplingConfig sampling = config.sampling().withSeed(config.sampling().seed() ^ (31L * record.offset() + record.partition()));
         try {
             Sampler.validatePrompt(model, promptTokens, sampling);
         } catch (IllegalArgumentException e) {
             publisher.deadLetter(record, DeadLetterReason.PROMPT_TOO_LONG, "prompt " + prompt.getPromptId() + ": " + e.getMessage());
-            return;
+            return Optional.empty();
         }
-        List<SampledCompletion> samples = sampler.sampleGroup(model, promptTokens, config.groupSize(), sampling);
+        return Optional.of(new Pending(record, prompt, promptTokens, sampling));
+    }
+
+    /**
+     * Samples the batch's groups in one batched pass ({@link Sampler#sampleGroups}; a batch of one uses
+     * {@link Sampler#sampleGroup}), and publishes each. Each row keeps its own random stream, so the groups are those one
+     * prompt at a time would give: the same tokens, log-probs equal to float rounding.
+     */
+    private void sample(List<Pending> batch, PolicyModel model) {
+        List<List<SampledCompletion>> sampled = batch.size() == 1
+                ? List.of(sampler.sampleGroup(model, batch.get(0).promptTokens(), config.groupSize(), batch.get(0).sampling()))
+                : sampler.sampleGroups(model, batch.stream().map(Pending::promptTokens).toList(), config.groupSize(),
+                        batch.stream().map(Pending::sampling).toList());
+        batches++;
+        for (int p = 0; p < batch.size(); p++) {
+            publish(batch.get(p), sampled.get(p), model);
+        }
+    }
+
+    private void publish(Pending pending, List<SampledCompletion> samples, PolicyModel model) {
+        Prompt prompt = pending.prompt();
+        ConsumerRecord<String, byte[]> record = pending.record();
         double[] scores = null;
         if (rewards != null) {
             List<String> texts = samples.stream().map(s -> model.tokenizer().decode(s.tokens())).toList();
             scores = rewards.scoreGroup(prompt.getTask(), prompt.getText(), texts);
         }
         String groupId = CompletionGroup.groupId(prompt.getPromptId(), record.topic(), record.partition(), record.offset());
-        for (Completion c : CompletionGroup.build(groupId, prompt.getPromptId(), prompt.getTask(), promptTokens, samples, scores,
-                policy.version(), policy.step(), sampling.temperature(), config.generatorId(), model.tokenizer())) {
+        for (Completion c : CompletionGroup.build(groupId, prompt.getPromptId(), prompt.getTask(), pending.promptTokens(), samples, scores,
+                policy.version(), policy.step(), pending.sampling().temperature(), config.generatorId(), model.tokenizer())) {
             publisher.send(topics.completions(), groupId, c);
         }
         groups++;

@@ -93,6 +93,11 @@ public final class GeneratorCommand implements Callable<Integer> {
     @Option(names = "--no-step-budget", description = "Turn the step budget off (sample as fast as possible; stale groups are then dropped by the learner).")
     boolean noStepBudget;
 
+    @Option(names = "--prompts-per-batch", defaultValue = "" + GeneratorConfig.DEFAULT_PROMPTS_PER_BATCH, paramLabel = "N",
+            description = {"Sample the groups of up to N prompts in one batched forward pass (N x G rows; 1 = one group per pass).",
+                    "Never more than the step budget or --max-groups-per-version still allow. Default: ${DEFAULT-VALUE}"})
+    int promptsPerBatch;
+
     @Option(names = "--max-prompts", defaultValue = "0", description = "Stop after this many prompts (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}")
     long maxPrompts;
 
@@ -104,7 +109,7 @@ public final class GeneratorCommand implements Callable<Integer> {
         return new GeneratorConfig(generatorId, groupId, groupSize, new SamplingConfig(temperature, topK, topP, maxNewTokens, seed), rewardMode,
                 initPolicy, rewardModels, maxGroupsPerVersion, maxPrompts, idleTimeout, noStepBudget ? StepBudget.OFF
                 : StepBudget.forLearner(groupsPerStep, generators, generatorIndex, maxStalenessSteps, maxPolicyLag == null ? -1 : maxPolicyLag,
-                        versionEvery));
+                        versionEvery), promptsPerBatch);
     }
 
     @Override

@@ -300,6 +300,107 @@ class GeneratorIT {
         }
     }
 
+    @Test
+    void fourPromptsPerBatchSampleExactlyWhatOnePromptPerBatchSamples() throws Exception {
+        List<Prompt> prompts = new ArrayList<>(taskPrompts(8));
+        // a prompt that is dead-lettered takes no place in a batch and shifts nobody's seed
+        prompts.add(3, Prompt.newBuilder(prompts.get(0)).setPromptId("long").setText("x".repeat(200)).build());
+        Map<Integer, Map<String, Completion>> byBatchSize = new HashMap<>();
+        for (int perBatch : new int[] {1, 4}) {
+            ClusterConfig c = cluster("batch" + perBatch);
+            produce(c, prompts);
+            try (Generator generator = new Generator(config("gen-batch" + perBatch, 0, 0, 4).withPromptsPerBatch(perBatch), c)) {
+                generator.run(new AtomicBoolean());
+                assertThat(generator.groups()).isEqualTo(8);
+                if (perBatch == 1) {
+                    assertThat(generator.batches()).isEqualTo(8);
+                } else {
+                    assertThat(generator.batches()).as("several groups per sampling call").isLessThan(8);
+                }
+            }
+            byBatchSize.put(perBatch, read(c.topicNames().completions(), c.topics().completions().valueSerde().deserializer(), 8 * G)
+                    .stream().collect(Collectors.toMap(x -> x.getPromptId() + "/" + x.getIndex(), x -> x)));
+        }
+        Map<String, Completion> one = byBatchSize.get(1);
+        Map<String, Completion> four = byBatchSize.get(4);
+        assertThat(four.keySet()).hasSize(8 * G).isEqualTo(one.keySet());
+        one.forEach((key, expected) -> {
+            Completion actual = four.get(key);
+            assertThat(coordinates(actual.getGroupId())).as(key).isEqualTo(coordinates(expected.getGroupId()));
+            assertThat(actual.getTokenIds()).as(key).isEqualTo(expected.getTokenIds());
+            assertThat(actual.getPromptTokenIds()).as(key).isEqualTo(expected.getPromptTokenIds());
+            assertThat(actual.getBehaviourLogProbs()).as(key).hasSameSizeAs(expected.getBehaviourLogProbs());
+            for (int t = 0; t < expected.getBehaviourLogProbs().size(); t++) {
+                assertThat(actual.getBehaviourLogProbs().get(t)).as(key + " token " + t)
+                        .isCloseTo(expected.getBehaviourLogProbs().get(t), org.assertj.core.data.Offset.offset(1e-4f));
+            }
+        });
+    }
+
+    @Test
+    void batchesNeverTakeMoreGroupsThanTheStepBudgetAllows() throws Exception {
+        ClusterConfig c = cluster("batchbudget");
+        KafkaClients.ensureTopics(c, List.of(c.topicNames().policyVersions()), 1);
+        produce(c, taskPrompts(8));
+        GeneratorConfig base = config("gen-batch-budget", 0, 0, 0);
+        // 3 groups per learner step, window 1: 3 groups at step 0, 6 at step 1, with batches of up to 4 prompts
+        GeneratorConfig budgeted = new GeneratorConfig(base.generatorId(), base.groupId(), G, base.sampling(), base.rewardMode(),
+                base.initPolicyDir(), base.rewardModels(), 0, 0, Duration.ZERO, new StepBudget(3, 1, 0, 1), 4);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        AtomicBoolean stop = new AtomicBoolean();
+        try (Generator generator = new Generator(budgeted, c)) {
+            Future<?> running = pool.submit(() -> {
+                generator.run(stop);
+                return null;
+            });
+            long deadline = System.currentTimeMillis() + 60_000;
+            awaitPausedRounds(generator, deadline);
+            assertThat(generator.groups()).as("a batch of 4 would exceed the 3 groups of step 0").isEqualTo(3);
+
+            Path v1 = tmp.resolve("policy-batch-budget-v1-" + System.nanoTime());
+            String sha1;
+            try (PolicyModel m = PolicyModel.create(PolicyConfig.tiny().withSeed(8), Tokenizer.ascii())) {
+                sha1 = m.save(v1);
+            }
+            Topic<String, PolicyVersion> versions = c.topics().policyVersions();
+            try (KafkaProducer<String, PolicyVersion> p = new KafkaProducer<>(infra.producerProps(), versions.keySerde().serializer(), versions.valueSerde().serializer())) {
+                p.send(new ProducerRecord<>(versions.name(), "1", PolicyVersion.newBuilder(version(1, v1, sha1)).setStep(1).build())).get();
+            }
+            while (generator.policyVersion() < 1 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            while (generator.groups() < 6 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            awaitPausedRounds(generator, deadline);
+            assertThat(generator.groups()).as("step 1 allows 6 groups in all, although 2 prompts wait").isEqualTo(6);
+            stop.set(true);
+            running.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Completion> completions = read(c.topicNames().completions(), c.topics().completions().valueSerde().deserializer(), 6 * G);
+        assertThat(completions.stream().filter(x -> x.getPolicyVersion() == 0).count()).isEqualTo(3L * G);
+        assertThat(completions.stream().filter(x -> x.getPolicyVersion() == 1).count()).isEqualTo(3L * G);
+    }
+
+    /** A group id without its topic name (the two runs use different topics): {@code promptId@partition-offset}. */
+    private static String coordinates(String groupId) {
+        return groupId.replaceFirst("@.*\\.prompts-", "@");
+    }
+
+    /** Waits until the generator is paused and its loop has gone round three more times while paused. */
+    private static void awaitPausedRounds(Generator generator, long deadline) throws InterruptedException {
+        while (!generator.isPaused() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        long pollsAtPause = generator.pausedPolls();
+        while (generator.pausedPolls() < pollsAtPause + 3 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(generator.isPaused()).isTrue();
+    }
+
     private static PolicyVersion version(long v, Path dir, String sha) {
         return PolicyVersion.newBuilder().setVersion(v).setStep(v * 10).setWeightsUri(dir.toUri().toString()).setSha256(sha)
                 .setEstimator("GOPO").setCreatedAtMs(1).build();
