@@ -6,11 +6,7 @@ import dev.gopo.avro.DeadLetter;
 import dev.gopo.avro.EvaluationResult;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.platform.MetricsEndpoint;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.gopo.testing.PrometheusScrape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,17 +35,13 @@ class EvaluatorIT {
         h.infra.createTopics(List.of(topic.name()), 1);
         h.produce(topic, Map.entry("0", EvalFixtures.announcement(0, ref, refSha)), Map.entry("1", EvalFixtures.announcement(1, v1, v1Sha)));
 
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = PrometheusScrape.freePort();
         try (MetricsEndpoint endpoint = MetricsEndpoint.start(port, "evaluator");
              Evaluator evaluator = new Evaluator(EvalFixtures.config(csv, ref, rm, 2, Duration.ofSeconds(30)), h.cluster, endpoint)) {
             evaluator.run(new AtomicBoolean());
             assertThat(evaluator.evaluatedVersions()).isEqualTo(2);
             // --metrics-port: the counts, scraped over HTTP as Prometheus would.
-            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String text = PrometheusScrape.scrape(port);
             assertThat(text).as(text).contains("gopo_evaluator_versions_evaluated_total{worker=\"evaluator\"} 2.0")
                     .contains("gopo_evaluator_announcements_total{worker=\"evaluator\"} 2.0");
         }

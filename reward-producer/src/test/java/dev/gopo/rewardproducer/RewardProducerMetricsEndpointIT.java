@@ -8,11 +8,7 @@ import dev.gopo.policy.Tokenizer;
 import dev.gopo.schemas.topic.TopicNames;
 import dev.gopo.tasks.TaskFixtures;
 import dev.gopo.testing.TestInfra;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.gopo.testing.PrometheusScrape;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,8 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,17 +27,9 @@ class RewardProducerMetricsEndpointIT {
     @TempDir
     Path tmp;
 
-    private static String scrape(int port) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body();
-    }
-
     /** The value of {@code name{worker="reward-producer"}}, or NaN when the series is absent. */
     private static double value(String text, String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name + "{worker=\"reward-producer\"}") + " (\\S+)$").matcher(text);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        return PrometheusScrape.value(text, name + "{worker=\"reward-producer\"}");
     }
 
     @Test
@@ -60,10 +46,7 @@ class RewardProducerMetricsEndpointIT {
                 Map.entry("g-a", CompletionCheckTest.completion("g-a", 1, 2, prompt, "dog", List.of(Tokenizer.EOS))));
         infra.produceRaw(completions.name(), "g-junk", new byte[] {0, 0, 0});
 
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = PrometheusScrape.freePort();
         Path rm = TaskFixtures.tinyRewardModel(tmp.resolve("rm"));
         // No completion limit: the producer keeps running, so its client metrics are still bound when scraped.
         RewardProducerConfig config = new RewardProducerConfig("rp-metrics-" + System.nanoTime(), "rp-metrics", ScorerKind.MODEL,
@@ -76,7 +59,7 @@ class RewardProducerMetricsEndpointIT {
             while ((producer.handled() < 3 || producer.rewarded() < 2) && System.nanoTime() < deadline && !run.isDone()) {
                 Thread.sleep(50);
             }
-            String text = scrape(port);
+            String text = PrometheusScrape.scrape(port);
             assertThat(value(text, "gopo_reward_producer_completions_total")).as("completions_total in\n" + text).isEqualTo(3.0);
             assertThat(value(text, "gopo_reward_producer_rewards_total")).as("rewards_total").isEqualTo(2.0);
             assertThat(text).contains("kafka_consumer_").contains("kafka_producer_");
