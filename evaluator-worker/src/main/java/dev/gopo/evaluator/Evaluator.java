@@ -7,6 +7,7 @@ import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.platform.DeadLetteringDecoder;
 import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.platform.RecordPublisher;
 import dev.gopo.policy.PolicyModel;
 import dev.gopo.schemas.topic.Topics;
@@ -58,6 +59,7 @@ public final class Evaluator implements PollingWorker {
     private final RewardModels rewardModels;
     private final List<TaskEvaluator> evaluators = new ArrayList<>();
     private final RecordPublisher publisher;
+    private final MetricsEndpoint endpoint;
     private final Set<String> done = new HashSet<>();
     // Read by other threads (e.g. 'gopo run' waits for the evaluator to catch up), written only by the loop.
     private final AtomicLong evaluatedVersions = new AtomicLong();
@@ -70,6 +72,19 @@ public final class Evaluator implements PollingWorker {
      * @throws IOException when the reference policy or a reward model cannot be loaded
      */
     public Evaluator(EvaluatorConfig config, ClusterConfig cluster) throws IOException {
+        this(config, cluster, MetricsEndpoint.off());
+    }
+
+    /**
+     * An evaluator whose metrics are served on {@code endpoint} ({@code --metrics-port}):
+     * {@code gopo_evaluator_versions_evaluated_total}, {@code gopo_evaluator_announcements_total} (handled, evaluated
+     * or skipped) and the Kafka clients' own metrics.
+     */
+    public Evaluator(EvaluatorConfig config, ClusterConfig cluster, MetricsEndpoint endpoint) throws IOException {
+        this.endpoint = endpoint;
+        endpoint.cumulative("evaluator/versions_evaluated", null, "Policy versions evaluated.", this, Evaluator::evaluatedVersions);
+        endpoint.cumulative("evaluator/announcements", null, "Policy version announcements handled (evaluated or skipped).", this,
+                Evaluator::handledAnnouncements);
         this.config = config;
         this.cluster = cluster;
         this.topics = cluster.topics();
@@ -125,7 +140,8 @@ public final class Evaluator implements PollingWorker {
         Map<String, Object> props = KafkaClients.consumer(cluster, "unused", config.evaluatorId());
         // Assigned and read from the beginning at every start; what was done is known from results, not offsets.
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+             MetricsEndpoint.Binding clientMetrics = endpoint.bindKafka(consumer, publisher)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topics.names().policyVersions()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);

@@ -1,5 +1,7 @@
 package dev.gopo.evaluator;
 
+import dev.gopo.platform.MetricsEndpoint;
+import dev.gopo.platform.MetricsOptions;
 import dev.gopo.platform.DurationConverter;
 import dev.gopo.tasks.ModelDirs;
 import dev.gopo.tasks.ModelOptions;
@@ -25,6 +27,9 @@ import picocli.CommandLine.Option;
                 "Reads <prefix>policy-versions from the beginning; writes <prefix>eval-results (key task:version), a CSV row per",
                 "task and version, and <prefix>dead-letters. Versions already on eval-results or in the CSV are not evaluated again."})
 public final class EvaluatorCommand implements Callable<Integer> {
+
+    @Mixin
+    MetricsOptions metrics = new MetricsOptions();
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
@@ -100,7 +105,9 @@ public final class EvaluatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EvaluatorConfig config = toConfig();
-        return WorkerProcess.run("evaluator", cluster.toConfig(), c -> new Evaluator(config, c));
+        try (MetricsEndpoint endpoint = metrics.start("evaluator")) {
+            return WorkerProcess.run("evaluator", cluster.toConfig(), c -> new Evaluator(config, c, endpoint));
+        }
     }
 
     /** Entry point for running the evaluator as its own process. */

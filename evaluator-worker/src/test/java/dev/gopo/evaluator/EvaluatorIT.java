@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gopo.avro.DeadLetter;
 import dev.gopo.avro.EvaluationResult;
 import dev.gopo.platform.DeadLetterReason;
+import dev.gopo.platform.MetricsEndpoint;
+import dev.gopo.testing.PrometheusScrape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,9 +35,15 @@ class EvaluatorIT {
         h.infra.createTopics(List.of(topic.name()), 1);
         h.produce(topic, Map.entry("0", EvalFixtures.announcement(0, ref, refSha)), Map.entry("1", EvalFixtures.announcement(1, v1, v1Sha)));
 
-        try (Evaluator evaluator = new Evaluator(EvalFixtures.config(csv, ref, rm, 2, Duration.ofSeconds(30)), h.cluster)) {
+        int port = PrometheusScrape.freePort();
+        try (MetricsEndpoint endpoint = MetricsEndpoint.start(port, "evaluator");
+             Evaluator evaluator = new Evaluator(EvalFixtures.config(csv, ref, rm, 2, Duration.ofSeconds(30)), h.cluster, endpoint)) {
             evaluator.run(new AtomicBoolean());
             assertThat(evaluator.evaluatedVersions()).isEqualTo(2);
+            // --metrics-port: the counts, scraped over HTTP as Prometheus would.
+            String text = PrometheusScrape.scrape(port);
+            assertThat(text).as(text).contains("gopo_evaluator_versions_evaluated_total{worker=\"evaluator\"} 2.0")
+                    .contains("gopo_evaluator_announcements_total{worker=\"evaluator\"} 2.0");
         }
         List<ConsumerRecord<String, EvaluationResult>> results = h.readAll(h.cluster.topicNames().evalResults(),
                 h.cluster.topics().evalResults().valueSerde().deserializer(), 2, Duration.ofSeconds(20));

@@ -32,7 +32,7 @@ final class GeneratorMetrics {
      * generator weakly, so the series reads the generator as long as the worker keeps it.
      */
     void watch(Generator generator) {
-        endpoint.cumulative(PAUSED, "seconds", "Time the prompt consumer has been paused by backpressure (--max-groups-per-version).",
+        endpoint.cumulative(PAUSED, "seconds", "Time the prompt consumer has been paused by backpressure (step budget or --max-groups-per-version).",
                 generator, g -> g.pausedNanos() / (double) TimeUnit.SECONDS.toNanos(1));
     }
 

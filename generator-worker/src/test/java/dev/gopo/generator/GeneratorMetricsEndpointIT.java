@@ -20,11 +20,8 @@ import dev.gopo.tasks.TaskRegistry;
 import dev.gopo.tasks.reward.RewardModel;
 import dev.gopo.tasks.reward.RewardModelConfig;
 import dev.gopo.testing.TestInfra;
+import dev.gopo.testing.PrometheusScrape;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,8 +30,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -53,17 +48,9 @@ class GeneratorMetricsEndpointIT {
 
     private final TestInfra infra = TestInfra.get();
 
-    private static String scrape(int port) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body();
-    }
-
     /** The value of {@code name{worker="generator"}}, or NaN when the series is absent. */
     private static double value(String text, String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name + "{worker=\"generator\"}") + " (\\S+)$").matcher(text);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        return PrometheusScrape.value(text, name + "{worker=\"generator\"}");
     }
 
     @Test
@@ -108,7 +95,7 @@ class GeneratorMetricsEndpointIT {
                 Thread.sleep(50);
             }
 
-            String text = scrape(port);
+            String text = PrometheusScrape.scrape(port);
             assertThat(value(text, "gopo_generator_groups_total")).as("gopo_generator_groups_total in\n" + text).isEqualTo(GROUPS_PER_VERSION);
             List<Completion> completions = infra.readValues(c.topicNames().completions(), c.topics().completions().valueSerde().deserializer(),
                     GROUPS_PER_VERSION * G, Duration.ofSeconds(30));
@@ -119,14 +106,14 @@ class GeneratorMetricsEndpointIT {
             assertThat(paused).as("paused for two polls at least").isPositive();
             assertThat(text).contains("kafka_consumer_").contains("client_id=\"gen-metrics\"").contains("client_id=\"gen-metrics-versions\"")
                     .contains("kafka_producer_");
-            assertThat(value(scrape(port), "gopo_generator_paused_seconds_total")).as("still paused: still counting").isGreaterThan(paused);
+            assertThat(value(PrometheusScrape.scrape(port), "gopo_generator_paused_seconds_total")).as("still paused: still counting").isGreaterThan(paused);
 
             stop.set(true);
             run.get(60, TimeUnit.SECONDS);
             long frozen = generator.pausedNanos();
             Thread.sleep(20);
             assertThat(generator.pausedNanos()).as("the consumer is closed: not paused any more").isEqualTo(frozen);
-            assertThat(value(scrape(port), "gopo_generator_paused_seconds_total")).isGreaterThan(paused).isCloseTo(frozen / 1e9, within(1e-9));
+            assertThat(value(PrometheusScrape.scrape(port), "gopo_generator_paused_seconds_total")).isGreaterThan(paused).isCloseTo(frozen / 1e9, within(1e-9));
         }
     }
 }

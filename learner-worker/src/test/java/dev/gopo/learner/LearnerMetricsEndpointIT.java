@@ -7,19 +7,13 @@ import dev.gopo.avro.TrainingMetrics;
 import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.policy.training.TrainerConfig;
 import dev.gopo.schemas.topic.Estimator;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.gopo.testing.PrometheusScrape;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,17 +22,10 @@ class LearnerMetricsEndpointIT {
     @TempDir
     Path tmp;
 
-    private static String scrape(int port) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body();
-    }
-
     private static double value(String text, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{worker=\"learner\"\\} (\\S+)$").matcher(text);
-        assertThat(m.find()).as(name + " in\n" + text).isTrue();
-        return Double.parseDouble(m.group(1));
+        double v = PrometheusScrape.value(text, name + "{worker=\"learner\"}");
+        assertThat(v).as(name + " in\n" + text).isNotNaN();
+        return v;
     }
 
     @Test
@@ -46,10 +33,7 @@ class LearnerMetricsEndpointIT {
         LearnerHarness h = new LearnerHarness("learner-metrics");
         Path init = Fixtures.tinyPolicy(tmp.resolve("init"));
         h.produceGroups(4, 4, 0);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = PrometheusScrape.freePort();
         LearnerConfig config = new LearnerConfig("learner-metrics", Estimator.GOPO, 2, 1000, 4, 2, false, tmp.resolve("work"), init,
                 TrainerConfig.defaults(1e-3), 0, Duration.ofSeconds(30), 0, false);
         AtomicBoolean stop = new AtomicBoolean();
@@ -66,7 +50,7 @@ class LearnerMetricsEndpointIT {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (!text.contains("gopo_train_step{worker=\"learner\"} 2.0") && System.nanoTime() < deadline && !run.isDone()) {
                 Thread.sleep(200);
-                text = scrape(port);
+                text = PrometheusScrape.scrape(port);
             }
             stop.set(true);
             run.get(60, TimeUnit.SECONDS);

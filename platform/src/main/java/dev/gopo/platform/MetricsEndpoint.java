@@ -254,6 +254,16 @@ public final class MetricsEndpoint implements AutoCloseable {
         return bindKafka(publisher.producer());
     }
 
+    /** Binds a worker's consumer and its {@link RecordPublisher}'s producer, the usual pair; closing closes both. */
+    public Binding bindKafka(Consumer<?, ?> consumer, RecordPublisher publisher) {
+        Binding in = bindKafka(consumer);
+        Binding out = bindKafka(publisher);
+        return () -> {
+            out.close();
+            in.close();
+        };
+    }
+
     /**
      * Binds a Kafka Streams client's metrics (Micrometer's {@code KafkaStreamsMetrics}): {@code kafka_stream_*} of the
      * client, its threads, tasks and stores, plus {@code kafka_consumer_*}, {@code kafka_producer_*} and

@@ -7,6 +7,7 @@ import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.DeadLetterReason;
 import dev.gopo.platform.DeadLetteringDecoder;
 import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.platform.RecordPublisher;
 import dev.gopo.policy.Tokenizer;
 import dev.gopo.schemas.topic.Topics;
@@ -58,6 +59,7 @@ public final class RewardProducer implements PollingWorker {
     private final Tokenizer tokenizer;
     private final CompletionScorer scorer;
     private final RecordPublisher publisher;
+    private final MetricsEndpoint endpoint;
     private final DeadLetteringDecoder<Completion> decoder;
     // Read by other threads (progress, tests), written only by the loop.
     private final AtomicLong handled = new AtomicLong();
@@ -65,6 +67,20 @@ public final class RewardProducer implements PollingWorker {
 
     /** @throws IOException when the tokenizer or a reward model cannot be loaded */
     public RewardProducer(RewardProducerConfig config, ClusterConfig cluster) throws IOException {
+        this(config, cluster, MetricsEndpoint.off());
+    }
+
+    /**
+     * A reward producer whose metrics are served on {@code endpoint} ({@code --metrics-port}):
+     * {@code gopo_reward_producer_completions_total} (handled: rewarded or dead-lettered),
+     * {@code gopo_reward_producer_rewards_total} (written and acknowledged) and the Kafka clients' own metrics.
+     *
+     * @throws IOException when the tokenizer or a reward model cannot be loaded
+     */
+    public RewardProducer(RewardProducerConfig config, ClusterConfig cluster, MetricsEndpoint endpoint) throws IOException {
+        this.endpoint = endpoint;
+        endpoint.cumulative("reward_producer/completions", null, "Completions handled: rewarded or dead-lettered.", this, RewardProducer::handled);
+        endpoint.cumulative("reward_producer/rewards", null, "Rewards written and acknowledged.", this, RewardProducer::rewarded);
         this.config = config;
         this.cluster = cluster;
         this.topics = cluster.topics();
@@ -100,7 +116,8 @@ public final class RewardProducer implements PollingWorker {
         KafkaClients.ensureTopics(cluster, List.of(topics.names().completions(), topics.names().rewards(),
                 topics.names().deadLetters()), 4);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                KafkaClients.consumer(cluster, config.groupId(), config.producerId()), new StringDeserializer(), new ByteArrayDeserializer())) {
+                KafkaClients.consumer(cluster, config.groupId(), config.producerId()), new StringDeserializer(), new ByteArrayDeserializer());
+             MetricsEndpoint.Binding clientMetrics = endpoint.bindKafka(consumer, publisher)) {
             consumer.subscribe(List.of(topics.names().completions()));
             log.info("scoring {} with the {} scorer as '{}' (group {}), writing {}", topics.names().completions(),
                     config.scorer().name().toLowerCase(Locale.ROOT), config.producerId(), config.groupId(), topics.names().rewards());

@@ -1,5 +1,7 @@
 package dev.gopo.rewardproducer;
 
+import dev.gopo.platform.MetricsEndpoint;
+import dev.gopo.platform.MetricsOptions;
 import dev.gopo.platform.DurationConverter;
 import dev.gopo.tasks.ModelOptions;
 import dev.gopo.platform.ClusterOptions;
@@ -21,6 +23,9 @@ import picocli.CommandLine.Option;
                 "With --scorer model and --reward-model, only those tasks are scored; completions of other tasks are dead-lettered",
                 "(UNKNOWN_TASK). The contract for producers in any language: docs/reward-producers.md."})
 public final class RewardProducerCommand implements Callable<Integer> {
+
+    @Mixin
+    MetricsOptions metrics = new MetricsOptions();
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
@@ -70,7 +75,9 @@ public final class RewardProducerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RewardProducerConfig config = toConfig();
-        return WorkerProcess.run("reward-producer", cluster.toConfig(), c -> new RewardProducer(config, c));
+        try (MetricsEndpoint endpoint = metrics.start("reward-producer")) {
+            return WorkerProcess.run("reward-producer", cluster.toConfig(), c -> new RewardProducer(config, c, endpoint));
+        }
     }
 
     /** Entry point for running the reward producer as its own process. */

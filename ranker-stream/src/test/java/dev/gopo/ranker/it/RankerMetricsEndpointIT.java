@@ -6,17 +6,10 @@ import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.RankerWorker;
 import dev.gopo.ranker.topology.RankerMetrics;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.gopo.testing.PrometheusScrape;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -34,40 +27,20 @@ class RankerMetricsEndpointIT {
     @TempDir
     Path stateDir;
 
-    private static String scrape(int port) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body();
-    }
-
     /** Scrapes until {@code done} holds (or 90 s passed) and returns the last text. */
     private static String scrapeUntil(int port, Predicate<String> done) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        String text = scrape(port);
-        while (!done.test(text) && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            text = scrape(port);
-        }
-        return text;
+        return PrometheusScrape.scrapeUntil(port, done, Duration.ofSeconds(90));
     }
 
     /** The value of the series {@code name{labels}} ({@code labels} as Prometheus prints them, sorted), or NaN when absent. */
     private static double value(String text, String name, String labels) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name + "{" + labels + "}") + " (\\S+)$").matcher(text);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return PrometheusScrape.value(text, name + "{" + labels + "}");
     }
 
     @Test
     void aRunningRankerServesGroupsLatencyAndDeadLettersByReasonAndItsStreamsClientMetrics() throws Exception {
         try (PipelineFixture fixture = new PipelineFixture("ranker-metrics", 2);
-             MetricsEndpoint endpoint = MetricsEndpoint.start(freePort(), "ranker")) {
+             MetricsEndpoint endpoint = MetricsEndpoint.start(PrometheusScrape.freePort(), "ranker")) {
             int port = endpoint.port().orElseThrow();
             RankerConfig config = fixture.config().stateDir(stateDir).build();
             try (RankerWorker worker = RankerWorker.start(config, endpoint)) {
