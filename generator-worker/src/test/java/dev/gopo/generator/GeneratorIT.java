@@ -269,15 +269,7 @@ class GeneratorIT {
             long held = generator.pausedNanos();
             assertThat(held).as("the pause is clocked while it lasts").isPositive();
 
-            Path v1 = tmp.resolve("policy-budget-v1-" + System.nanoTime());
-            String sha1;
-            try (PolicyModel m = PolicyModel.create(PolicyConfig.tiny().withSeed(7), Tokenizer.ascii())) {
-                sha1 = m.save(v1);
-            }
-            Topic<String, PolicyVersion> versions = c.topics().policyVersions();
-            try (KafkaProducer<String, PolicyVersion> p = new KafkaProducer<>(infra.producerProps(), versions.keySerde().serializer(), versions.valueSerde().serializer())) {
-                p.send(new ProducerRecord<>(versions.name(), "1", PolicyVersion.newBuilder(version(1, v1, sha1)).setStep(1).build())).get();
-            }
+            announceVersionOneAtStepOne(c, "policy-budget-v1-", 7);
             while (generator.groups() < 4 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
@@ -357,15 +349,7 @@ class GeneratorIT {
             awaitPausedRounds(generator, deadline);
             assertThat(generator.groups()).as("a batch of 4 would exceed the 3 groups of step 0").isEqualTo(3);
 
-            Path v1 = tmp.resolve("policy-batch-budget-v1-" + System.nanoTime());
-            String sha1;
-            try (PolicyModel m = PolicyModel.create(PolicyConfig.tiny().withSeed(8), Tokenizer.ascii())) {
-                sha1 = m.save(v1);
-            }
-            Topic<String, PolicyVersion> versions = c.topics().policyVersions();
-            try (KafkaProducer<String, PolicyVersion> p = new KafkaProducer<>(infra.producerProps(), versions.keySerde().serializer(), versions.valueSerde().serializer())) {
-                p.send(new ProducerRecord<>(versions.name(), "1", PolicyVersion.newBuilder(version(1, v1, sha1)).setStep(1).build())).get();
-            }
+            announceVersionOneAtStepOne(c, "policy-batch-budget-v1-", 8);
             while (generator.policyVersion() < 1 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
@@ -399,6 +383,19 @@ class GeneratorIT {
             Thread.sleep(50);
         }
         assertThat(generator.isPaused()).isTrue();
+    }
+
+    /** Saves a fresh tiny policy (weights seeded by {@code seed}) under {@code name} and announces it as version 1 at step 1. */
+    private void announceVersionOneAtStepOne(ClusterConfig c, String name, int seed) throws Exception {
+        Path v1 = tmp.resolve(name + System.nanoTime());
+        String sha1;
+        try (PolicyModel m = PolicyModel.create(PolicyConfig.tiny().withSeed(seed), Tokenizer.ascii())) {
+            sha1 = m.save(v1);
+        }
+        Topic<String, PolicyVersion> versions = c.topics().policyVersions();
+        try (KafkaProducer<String, PolicyVersion> p = new KafkaProducer<>(infra.producerProps(), versions.keySerde().serializer(), versions.valueSerde().serializer())) {
+            p.send(new ProducerRecord<>(versions.name(), "1", PolicyVersion.newBuilder(version(1, v1, sha1)).setStep(1).build())).get();
+        }
     }
 
     private static PolicyVersion version(long v, Path dir, String sha) {
