@@ -247,8 +247,7 @@ class GeneratorIT {
         produce(c, taskPrompts(6));
         GeneratorConfig base = config("gen-budget", 0, 0, 0);
         // 2 groups per learner step, one generator, window 1: lockstep, 2 groups per announced step
-        GeneratorConfig budgeted = new GeneratorConfig(base.generatorId(), base.groupId(), G, base.sampling(), base.rewardMode(),
-                base.initPolicyDir(), base.rewardModels(), 0, 0, Duration.ZERO, new StepBudget(2, 1, 0, 1));
+        GeneratorConfig budgeted = withBudget(base, new StepBudget(2, 1, 0, 1), GeneratorConfig.DEFAULT_PROMPTS_PER_BATCH);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         AtomicBoolean stop = new AtomicBoolean();
         try (Generator generator = new Generator(budgeted, c)) {
@@ -336,8 +335,7 @@ class GeneratorIT {
         produce(c, taskPrompts(8));
         GeneratorConfig base = config("gen-batch-budget", 0, 0, 0);
         // 3 groups per learner step, window 1: 3 groups at step 0, 6 at step 1, with batches of up to 4 prompts
-        GeneratorConfig budgeted = new GeneratorConfig(base.generatorId(), base.groupId(), G, base.sampling(), base.rewardMode(),
-                base.initPolicyDir(), base.rewardModels(), 0, 0, Duration.ZERO, new StepBudget(3, 1, 0, 1), 4);
+        GeneratorConfig budgeted = withBudget(base, new StepBudget(3, 1, 0, 1), 4);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         AtomicBoolean stop = new AtomicBoolean();
         try (Generator generator = new Generator(budgeted, c)) {
@@ -383,6 +381,12 @@ class GeneratorIT {
             Thread.sleep(50);
         }
         assertThat(generator.isPaused()).isTrue();
+    }
+
+    /** {@code base} with no limits but {@code budget}, sampling up to {@code promptsPerBatch} prompts per batch. */
+    private static GeneratorConfig withBudget(GeneratorConfig base, StepBudget budget, int promptsPerBatch) {
+        return new GeneratorConfig(base.generatorId(), base.groupId(), G, base.sampling(), base.rewardMode(), base.initPolicyDir(),
+                base.rewardModels(), 0, 0, Duration.ZERO, budget, promptsPerBatch);
     }
 
     /** Saves a fresh tiny policy (weights seeded by {@code seed}) under {@code name} and announces it as version 1 at step 1. */

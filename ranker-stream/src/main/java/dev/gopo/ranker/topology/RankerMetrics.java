@@ -61,50 +61,43 @@ public final class RankerMetrics {
         }
     }
 
-    private final Map<Input, Sensor> recordsIn = new EnumMap<>(Input.class);
-    private final Sensor emitted;
-    private final Sensor partial;
-    private final Sensor expired;
-    private final Sensor duplicates;
-    private final Sensor late;
-    private final Sensor latency;
-    private final Map<DeadLetterReason, Sensor> deadLetters = new EnumMap<>(DeadLetterReason.class);
+    /**
+     * One event counted on both sides: the Kafka Streams sensor (read back by {@link Snapshot}, the progress log and the
+     * benchmark) and the Prometheus counter of the same name, description and tag ({@code --metrics-port}; a no-op when off).
+     */
+    private record Counted(Sensor sensor, MetricsEndpoint.Count scraped) {
+        void record() {
+            sensor.record();
+            scraped.increment();
+        }
+    }
 
-    /** The Prometheus side of each sensor above (no-ops when the endpoint is off). */
-    private final Map<Input, MetricsEndpoint.Count> scrapedRecordsIn = new EnumMap<>(Input.class);
-    private final MetricsEndpoint.Count scrapedEmitted;
-    private final MetricsEndpoint.Count scrapedPartial;
-    private final MetricsEndpoint.Count scrapedExpired;
-    private final MetricsEndpoint.Count scrapedDuplicates;
-    private final MetricsEndpoint.Count scrapedLate;
+    private final StreamsMetrics metrics;
+    private final MetricsEndpoint endpoint;
+    private final Map<Input, Counted> recordsIn = new EnumMap<>(Input.class);
+    private final Counted emitted;
+    private final Counted partial;
+    private final Counted expired;
+    private final Counted duplicates;
+    private final Counted late;
+    private final Map<DeadLetterReason, Counted> deadLetters = new EnumMap<>(DeadLetterReason.class);
+    private final Sensor latency;
+    /** The Prometheus side of {@link #latency}. */
     private final MetricsEndpoint.Latency scrapedLatency;
-    private final Map<DeadLetterReason, MetricsEndpoint.Count> scrapedDeadLetters = new EnumMap<>(DeadLetterReason.class);
 
     private RankerMetrics(StreamsMetrics metrics, MetricsEndpoint endpoint) {
+        this.metrics = metrics;
+        this.endpoint = endpoint;
         for (Input input : Input.values()) {
-            String doc = "Records consumed from the input topic, good or bad.";
-            recordsIn.put(input, counter(metrics, RECORDS_IN, doc, Map.of("topic", input.tag)));
-            scrapedRecordsIn.put(input, endpoint.counter(RECORDS_IN, doc, "topic", input.tag));
+            recordsIn.put(input, counted(RECORDS_IN, "Records consumed from the input topic, good or bad.", "topic", input.tag));
         }
-        String doc = "Complete groups emitted (once per group, whatever the number of estimators).";
-        emitted = counter(metrics, GROUPS_EMITTED, doc, Map.of());
-        scrapedEmitted = endpoint.counter(GROUPS_EMITTED, doc);
-        doc = "Groups emitted partial after the timeout.";
-        partial = counter(metrics, GROUPS_PARTIAL, doc, Map.of());
-        scrapedPartial = endpoint.counter(GROUPS_PARTIAL, doc);
-        doc = "Groups that timed out with too few scored completions and were dead-lettered.";
-        expired = counter(metrics, GROUPS_EXPIRED, doc, Map.of());
-        scrapedExpired = endpoint.counter(GROUPS_EXPIRED, doc);
-        doc = "Re-delivered completions or rewards for an index an open group already holds; dropped.";
-        duplicates = counter(metrics, DUPLICATES, doc, Map.of());
-        scrapedDuplicates = endpoint.counter(DUPLICATES, doc);
-        doc = "Records for a group already emitted, holding an index that was emitted; dropped.";
-        late = counter(metrics, LATE_RECORDS, doc, Map.of());
-        scrapedLate = endpoint.counter(LATE_RECORDS, doc);
-        doc = "Records sent to the dead-letter topic, by reason.";
+        emitted = counted(GROUPS_EMITTED, "Complete groups emitted (once per group, whatever the number of estimators).");
+        partial = counted(GROUPS_PARTIAL, "Groups emitted partial after the timeout.");
+        expired = counted(GROUPS_EXPIRED, "Groups that timed out with too few scored completions and were dead-lettered.");
+        duplicates = counted(DUPLICATES, "Re-delivered completions or rewards for an index an open group already holds; dropped.");
+        late = counted(LATE_RECORDS, "Records for a group already emitted, holding an index that was emitted; dropped.");
         for (DeadLetterReason reason : REASONS) {
-            deadLetters.put(reason, counter(metrics, DEAD_LETTERS, doc, Map.of("reason", reason.name())));
-            scrapedDeadLetters.put(reason, endpoint.counter(DEAD_LETTERS, doc, "reason", reason.name()));
+            deadLetters.put(reason, counted(DEAD_LETTERS, "Records sent to the dead-letter topic, by reason.", "reason", reason.name()));
         }
         latency = metrics.addSensor(GROUP + ".latency", Sensor.RecordingLevel.INFO);
         latency.add(new MetricName(LATENCY_AVG, GROUP, "Average ms from the group's last completion or reward record timestamp to its emission (last ~60 s).", Map.of()), new Avg());
@@ -122,20 +115,20 @@ public final class RankerMetrics {
         return new RankerMetrics(metrics, endpoint);
     }
 
-    private static Sensor counter(StreamsMetrics metrics, String name, String description, Map<String, String> tags) {
+    /** A cumulative count {@code name} with at most one tag ({@code tagPair} = key, value), as a sensor and a Prometheus counter. */
+    private Counted counted(String name, String description, String... tagPair) {
+        Map<String, String> tags = tagPair.length == 0 ? Map.of() : Map.of(tagPair[0], tagPair[1]);
         Sensor sensor = metrics.addSensor(GROUP + "." + name + tags.values(), Sensor.RecordingLevel.INFO);
         sensor.add(new MetricName(name, GROUP, description, tags), new CumulativeCount());
-        return sensor;
+        return new Counted(sensor, endpoint.counter(name, description, tagPair));
     }
 
     void recordIn(Input input) {
         recordsIn.get(input).record();
-        scrapedRecordsIn.get(input).increment();
     }
 
     void groupEmitted(boolean isPartial, long latencyMs) {
         (isPartial ? partial : emitted).record();
-        (isPartial ? scrapedPartial : scrapedEmitted).increment();
         long ms = Math.max(0, latencyMs);
         latency.record(ms);
         scrapedLatency.record(ms, TimeUnit.MILLISECONDS);
@@ -143,26 +136,22 @@ public final class RankerMetrics {
 
     void groupExpired() {
         expired.record();
-        scrapedExpired.increment();
     }
 
     void duplicate() {
         duplicates.record();
-        scrapedDuplicates.increment();
     }
 
     void late() {
         late.record();
-        scrapedLate.increment();
     }
 
     void deadLetter(DeadLetterReason reason) {
-        Sensor sensor = deadLetters.get(reason);
-        if (sensor == null) {
+        Counted counted = deadLetters.get(reason);
+        if (counted == null) {
             throw new IllegalArgumentException("the ranker does not dead-letter with reason " + reason);
         }
-        sensor.record();
-        scrapedDeadLetters.get(reason).increment();
+        counted.record();
     }
 
     /**
