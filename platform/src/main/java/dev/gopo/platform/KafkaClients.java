@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -145,6 +146,7 @@ public final class KafkaClients {
                         throw e;
                     }
                 }
+                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), partitions);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -155,6 +157,27 @@ public final class KafkaClients {
             }
             throw new IllegalStateException("cannot create topics " + topics + " on " + cluster.bootstrapServers() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Returns once every partition of the new {@code topics} has a leader that serves requests. {@code createTopics}
+     * completes when the controller has created the topics, and a client's metadata may name the leader before that
+     * broker has taken the partition on: a producer that sends at once gets {@code NOT_LEADER_OR_FOLLOWER} for its first
+     * batches. With idempotence and several requests in flight that is not harmless: seen in {@code gopo bench-ranker}
+     * (Kafka 4.3), batch 0 of a partition was refused, the batches behind it were accepted as the producer's first ones
+     * (the broker takes any first sequence from a producer it has no state for), and the retried batch 0 then failed
+     * with {@code OutOfOrderSequenceException} until its delivery timeout, losing its records. ListOffsets asks the same
+     * question of the same broker as Produce (is it the partition's leader?); the admin client retries it on
+     * {@code NOT_LEADER_OR_FOLLOWER} with fresh metadata, so once it answers for every partition a producer can start.
+     */
+    static void awaitLeaders(Admin admin, List<String> topics, int partitions) throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+        for (String topic : topics) {
+            for (int p = 0; p < partitions; p++) {
+                all.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        }
+        admin.listOffsets(all).all().get(30, TimeUnit.SECONDS);
     }
 
     /**

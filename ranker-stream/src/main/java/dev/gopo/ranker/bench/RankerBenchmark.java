@@ -32,6 +32,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -43,25 +44,44 @@ import org.slf4j.LoggerFactory;
  * plain transactional copy of the same records, in one run:
  *
  * <ol>
+ *   <li>warm-up (unless {@code warmupGroups} is 0): rounds of {@code warmupGroups} groups through the copy and the ranker
+ *       on topics of their own, each followed by a wait for the JIT compile queue to drain, until a round compiled for
+ *       less than {@value #QUIET_JIT_SHARE_PERCENT} % of its time or after {@code warmupRounds} rounds (see {@link JitClock});</li>
  *   <li>produce {@code groups x G} completions (a fraction with external rewards instead of inline ones);</li>
- *   <li>ceiling: {@link CopyBaseline} copies that backlog exactly once; groups/s = records/s / records per group;</li>
- *   <li>ranker: the {@link dev.gopo.ranker.topology.RankerTopology} works off the same backlog, timed from
- *       RUNNING until a read_committed consumer has seen every group's advantages;</li>
- *   <li>latency: with the ranker idle and caught up, {@code latencyGroups} fresh groups are produced at a
+ *   <li>{@code repeats} times, alternately on that same backlog:
+ *     <ul>
+ *       <li>ceiling: {@link CopyBaseline} copies the backlog exactly once (a new consumer group and transactional id each
+ *           time); groups/s = records/s / records per group;</li>
+ *       <li>ranker: a new {@link dev.gopo.ranker.topology.RankerTopology} instance (new application id, empty state) works
+ *           off the backlog, timed from RUNNING until a read_committed consumer has seen every group's advantages;</li>
+ *     </ul>
+ *     the ratio is reported per repeat and as the median;</li>
+ *   <li>latency, with the last repeat's ranker idle and caught up: {@code latencyGroups} fresh groups are produced at a
  *       paced rate (half the measured ranker throughput by default) and two latencies are recorded per group:
  *       emission ({@code emittedAtMs - lastCompletionAtMs}, what the {@code ranker/latency_ms} metric
  *       measures) and visible (when a read_committed consumer got it, which adds the commit interval).</li>
  * </ol>
+ *
+ * Every phase reports the JIT compilation time it contained, so a figure measured while the compiler competed for
+ * the cores shows it.
  */
 public final class RankerBenchmark {
     private static final Logger log = LoggerFactory.getLogger(RankerBenchmark.class);
+    /** A warm-up round that compiled for less than this share of its wall time ends the warm-up. */
+    static final int QUIET_JIT_SHARE_PERCENT = 10;
+    private static final Duration DRAIN_MAX = Duration.ofSeconds(30);
 
     /** Benchmark sizes and settings. */
     public record Options(int groups, int groupSize, int tokens, int partitions, int streamThreads, double externalFraction,
-                          Duration commitInterval, int latencyGroups, double latencyRate, int warmupGroups, Path workDir) {
+                          Duration commitInterval, int latencyGroups, double latencyRate, int warmupGroups, int warmupRounds, int repeats,
+                          Map<String, String> streamsProperties, Path workDir) {
         public Options {
-            if (groups < 1 || groupSize < 1 || tokens < 1 || partitions < 1 || streamThreads < 1 || latencyGroups < 0 || warmupGroups < 0) {
-                throw new IllegalArgumentException("--groups, --group-size, --tokens, --partitions and --stream-threads must be at least 1, --latency-groups and --warmup-groups at least 0");
+            streamsProperties = Map.copyOf(streamsProperties);
+            if (groups < 1 || groupSize < 1 || tokens < 1 || partitions < 1 || streamThreads < 1 || repeats < 1 || warmupRounds < 1) {
+                throw new IllegalArgumentException("--groups, --group-size, --tokens, --partitions, --stream-threads, --repeats and --warmup-rounds must be at least 1");
+            }
+            if (latencyGroups < 0 || warmupGroups < 0) {
+                throw new IllegalArgumentException("--latency-groups and --warmup-groups must be at least 0");
             }
             if (externalFraction < 0 || externalFraction > 1) {
                 throw new IllegalArgumentException("--external-fraction must be between 0 and 1, got " + externalFraction);
@@ -69,44 +89,85 @@ public final class RankerBenchmark {
         }
     }
 
+    /** One measured phase: wall time, JIT compilation time inside it, and what was logged meanwhile. */
+    public record Phase(double seconds, double jitSeconds, PhaseHealth health) {
+    }
+
+    /** One copy-then-ranker pair on the same backlog. */
+    public record Repeat(Phase copy, Phase ranker, long deadLetters) {
+        double ratio() {
+            return copy.seconds() / ranker.seconds();
+        }
+    }
+
+    /** The warm-up: per round, its wall time and the JIT compilation time in it. */
+    public record WarmUp(int groupsPerRound, List<Double> roundSeconds, List<Double> roundJitSeconds) {
+        static WarmUp none() {
+            return new WarmUp(0, List.of(), List.of());
+        }
+
+        String describe() {
+            if (roundSeconds.isEmpty()) {
+                return "no warm-up";
+            }
+            StringBuilder s = new StringBuilder(String.format("warm-up %d round(s) x %d groups, JIT share per round", roundSeconds.size(), groupsPerRound));
+            for (int i = 0; i < roundSeconds.size(); i++) {
+                s.append(String.format(" %.0f%%", 100 * roundJitSeconds.get(i) / roundSeconds.get(i)));
+            }
+            return s.toString();
+        }
+    }
+
     /** What one run measured. */
-    public record Result(Options options, long records, double produceSeconds, double copySeconds, double rankerSeconds, long deadLetters,
-                         double latencyRate, Histogram emission, Histogram visible, PhaseHealth copyHealth, PhaseHealth rankerHealth) {
+    public record Result(Options options, long records, double produceSeconds, WarmUp warmUp, List<Repeat> repeats,
+                         double latencyRate, Histogram emission, Histogram visible) {
         /**
-         * Whether the ceiling is void: the broker or a client logged an ERROR while the copy ran, or the copy producer
-         * failed a send. A ceiling measured through errors (retries, back-offs, refused appends) is not a ceiling.
+         * Whether the ceiling is void: the broker or a client logged an ERROR while a copy ran, or a copy producer failed
+         * a send. A ceiling measured through errors (retries, back-offs, refused appends) is not a ceiling.
          */
         public boolean ceilingVoid() {
-            return copyHealth.logErrors() > 0 || copyHealth.clientErrors() > 0;
+            return repeats.stream().anyMatch(r -> r.copy().health().logErrors() > 0 || r.copy().health().clientErrors() > 0);
         }
 
-        double copyGroupsPerSecond() {
-            return options.groups() / copySeconds;
+        double groupsPerSecond(Phase p) {
+            return options.groups() / p.seconds();
         }
 
-        double rankerGroupsPerSecond() {
-            return options.groups() / rankerSeconds;
+        static double median(List<Double> values) {
+            List<Double> sorted = values.stream().sorted().toList();
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
         }
 
         public String report() {
             StringBuilder s = new StringBuilder();
             s.append(String.format("bench-ranker: %d groups x G=%d x %d tokens = %d records (external reward fraction %.2f), %d partitions, %d stream thread(s), commit interval %s, "
-                            + "after a warm-up of %d groups%n",
+                            + "%d repeat(s), %s%n",
                     options.groups(), options.groupSize(), options.tokens(), records, options.externalFraction(), options.partitions(),
-                    options.streamThreads(), Durations.format(options.commitInterval()), options.warmupGroups()));
+                    options.streamThreads(), Durations.format(options.commitInterval()), repeats.size(), warmUp.describe()));
+            if (!options.streamsProperties().isEmpty()) {
+                s.append(String.format("streams:  %s%n", options.streamsProperties()));
+            }
             s.append(String.format("machine:  %s%n", machine()));
             s.append(String.format("produce:  %d records in %.1f s (%.0f records/s)%n", records, produceSeconds, records / produceSeconds));
-            s.append(String.format("ceiling:  transactional consume-produce copy: %.1f s = %.0f records/s = %.0f groups/s%n",
-                    copySeconds, records / copySeconds, copyGroupsPerSecond()));
-            s.append(String.format("ranker:   %.1f s = %.0f records/s = %.0f groups/s (GOPO, exactly_once_v2), dead letters %d%n",
-                    rankerSeconds, records / rankerSeconds, rankerGroupsPerSecond(), deadLetters));
-            s.append(String.format("health:   copy %s; ranker %s%n", copyHealth.describe(), rankerHealth.describe()));
+            for (int i = 0; i < repeats.size(); i++) {
+                Repeat r = repeats.get(i);
+                s.append(String.format("repeat %d: ceiling (transactional copy) %.1f s = %.0f records/s = %.0f groups/s, JIT %.1f s | ranker %.1f s = %.0f records/s = %.0f groups/s, JIT %.1f s | ratio %.2f%n",
+                        i + 1, r.copy().seconds(), records / r.copy().seconds(), groupsPerSecond(r.copy()), r.copy().jitSeconds(),
+                        r.ranker().seconds(), records / r.ranker().seconds(), groupsPerSecond(r.ranker()), r.ranker().jitSeconds(), r.ratio()));
+                s.append(String.format("          health: copy %s; ranker %s; dead letters %d%n", r.copy().health().describe(),
+                        r.ranker().health().describe(), r.deadLetters()));
+            }
+            List<Double> ratios = repeats.stream().map(Repeat::ratio).toList();
+            double ceiling = median(repeats.stream().map(r -> groupsPerSecond(r.copy())).toList());
+            double ranker = median(repeats.stream().map(r -> groupsPerSecond(r.ranker())).toList());
+            s.append(String.format("median:   ceiling %.0f groups/s, ranker %.0f groups/s (GOPO, exactly_once_v2)%n", ceiling, ranker));
             if (ceilingVoid()) {
-                s.append(String.format("ratio:    VOID (ranker / ceiling would be %.2f): the ceiling was measured through errors, see above%n",
-                        rankerGroupsPerSecond() / copyGroupsPerSecond()));
-                copyHealth.samples().forEach(line -> s.append("          ").append(line).append(System.lineSeparator()));
+                s.append(String.format("ratio:    VOID (ranker / ceiling would be %.2f): a ceiling was measured through errors, see above%n", median(ratios)));
+                repeats.forEach(r -> r.copy().health().samples().forEach(line -> s.append("          ").append(line).append(System.lineSeparator())));
             } else {
-                s.append(String.format("ratio:    ranker / ceiling = %.2f%n", rankerGroupsPerSecond() / copyGroupsPerSecond()));
+                s.append(String.format("ratio:    ranker / ceiling = %.2f (median of %d; min %.2f, max %.2f)%n", median(ratios), ratios.size(),
+                        ratios.stream().min(Double::compare).orElseThrow(), ratios.stream().max(Double::compare).orElseThrow()));
             }
             if (emission.getTotalCount() > 0) {
                 s.append(String.format("latency:  %d groups at %.0f groups/s offered: emission p50 %d ms, p99 %d ms, max %d ms;"
@@ -153,89 +214,134 @@ public final class RankerBenchmark {
         try (EmbeddedInfra infra = EmbeddedInfra.start(o.workDir().resolve("infra"), o.partitions(), true)) {
             SchemaRegistryClient registry = new SchemaRegistryClient(infra.registryUrl());
             BenchRecords data = new BenchRecords(o.groupSize(), o.tokens(), 42);
-            if (o.warmupGroups() > 0) {
-                warmUp(infra, o, stateDir.resolve("warm-up"), registry, data);
-            }
+            JitClock jit = new JitClock();
+            WarmUp warmUp = o.warmupGroups() > 0 ? warmUp(infra, o, stateDir.resolve("warm-up"), registry, data, jit) : WarmUp.none();
             ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames("bench."));
-            RankerConfig config = rankerConfig(cluster, o, stateDir);
-            TopicNames names = config.topicNames();
+            RankerConfig base = rankerConfig(cluster, o, stateDir.resolve("ranker-0"), null);
+            TopicNames names = base.topicNames();
             String copyTopic = names.prefix() + "copy";
-            ensureTopics(cluster, config, copyTopic, o);
+            ensureTopics(cluster, base, copyTopic, o);
 
             log.info("producing {} groups of {} completions", o.groups(), o.groupSize());
             long t0 = System.nanoTime();
             long records = produce(cluster, registry, names, data, "g", o.groups(), o.externalFraction(), 0);
             double produceSeconds = (System.nanoTime() - t0) / 1e9;
+            jit.awaitQuiet(DRAIN_MAX);
 
-            log.info("ceiling: transactional copy of {} records", records);
-            CopyBaseline.Result copy;
-            PhaseHealth copyHealth;
-            try (LogWatch watch = LogWatch.start("copy")) {
-                copy = CopyBaseline.run(cluster, config.inputTopics(), copyTopic, records, o.commitInterval(), "bench-copy");
-                copyHealth = PhaseHealth.of(watch, copy.retries(), copy.errors());
-            }
-            if (copyHealth.logErrors() > 0 || copyHealth.clientErrors() > 0) {
-                log.error("ceiling: the copy ran through errors ({}); its throughput voids the ratio", copyHealth.describe());
-            }
-            double copySeconds = copy.seconds();
-            LogWatch rankerWatch = LogWatch.start("ranker");
-
-            log.info("ranker: working off the same {} records", records);
-            try (KafkaConsumer<String, byte[]> out = new KafkaConsumer<>(KafkaClients.consumer(cluster, "bench-out", "bench-out"),
-                    new StringDeserializer(), new ByteArrayDeserializer());
-                 RankerWorker ranker = RankerWorker.start(config)) {
-                out.subscribe(List.of(config.advantagesTopic(config.estimators().get(0))));
-                if (!ranker.awaitRunning(Duration.ofSeconds(60))) {
-                    throw new IllegalStateException("ranker did not reach RUNNING within 60 s");
+            List<Repeat> repeats = new ArrayList<>();
+            Histogram emission = new Histogram(TimeUnit.HOURS.toMillis(1), 3);
+            Histogram visible = new Histogram(TimeUnit.HOURS.toMillis(1), 3);
+            double rate = 0;
+            for (int r = 1; r <= o.repeats(); r++) {
+                log.info("repeat {} of {}: ceiling, a transactional copy of {} records", r, o.repeats(), records);
+                Phase copy = copyPhase(cluster, base, copyTopic, records, o, "bench-copy-" + r, jit);
+                if (copy.health().logErrors() > 0 || copy.health().clientErrors() > 0) {
+                    log.error("ceiling: the copy ran through errors ({}); its throughput voids the ratio", copy.health().describe());
                 }
-                long start = System.nanoTime();
-                awaitGroups(out, o.groups());
-                double rankerSeconds = (System.nanoTime() - start) / 1e9;
-                long deadLetters = RankerMetrics.Snapshot.of(ranker.streams().metrics()).deadLetters();
-
-                double rate = o.latencyRate() > 0 ? o.latencyRate() : o.groups() / rankerSeconds / 2;
-                Histogram emission = new Histogram(TimeUnit.HOURS.toMillis(1), 3);
-                Histogram visible = new Histogram(TimeUnit.HOURS.toMillis(1), 3);
-                if (o.latencyGroups() > 0) {
-                    log.info("latency: {} groups at {} groups/s", o.latencyGroups(), String.format("%.0f", rate));
-                    measureLatency(cluster, registry, names, data, o, rate, out, emission, visible);
+                RankerConfig config = rankerConfig(cluster, o, stateDir.resolve("ranker-" + r), names.prefix() + "ranker-" + r);
+                boolean last = r == o.repeats();
+                log.info("repeat {} of {}: ranker (application id {}) working off the same {} records", r, o.repeats(), config.applicationId(), records);
+                LogWatch watch = LogWatch.start("ranker-" + r);
+                try (KafkaConsumer<String, byte[]> out = outputConsumer(cluster, config, "bench-out-" + r);
+                     RankerWorker ranker = RankerWorker.start(config)) {
+                    if (!ranker.awaitRunning(Duration.ofSeconds(60))) {
+                        throw new IllegalStateException("ranker did not reach RUNNING within 60 s");
+                    }
+                    long jit0 = jit.compiledMs();
+                    long start = System.nanoTime();
+                    awaitGroups(out, o.groups());
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    double jitSeconds = (jit.compiledMs() - jit0) / 1e3;
+                    long deadLetters = RankerMetrics.Snapshot.of(ranker.streams().metrics()).deadLetters();
+                    repeats.add(new Repeat(copy, new Phase(seconds, jitSeconds, PhaseHealth.of(watch, -1, 0)), deadLetters));
+                    if (last && o.latencyGroups() > 0) {
+                        rate = o.latencyRate() > 0 ? o.latencyRate() : o.groups() / seconds / 2;
+                        log.info("latency: {} groups at {} groups/s", o.latencyGroups(), String.format("%.0f", rate));
+                        measureLatency(cluster, registry, names, data, o, rate, out, emission, visible);
+                    }
+                    log.info("ranker metrics: {}", RankerMetrics.Snapshot.of(ranker.streams().metrics()).toLogLine());
+                } finally {
+                    watch.close();
                 }
-                log.info("ranker metrics: {}", RankerMetrics.Snapshot.of(ranker.streams().metrics()).toLogLine());
-                PhaseHealth rankerHealth = PhaseHealth.of(rankerWatch, -1, 0);
-                return new Result(o, records, produceSeconds, copySeconds, rankerSeconds, deadLetters, rate, emission, visible,
-                        copyHealth, rankerHealth);
-            } finally {
-                rankerWatch.close();
+                jit.awaitQuiet(DRAIN_MAX);
             }
+            return new Result(o, records, produceSeconds, warmUp, repeats, rate, emission, visible);
+        }
+    }
+
+    private static Phase copyPhase(ClusterConfig cluster, RankerConfig config, String copyTopic, long records, Options o, String name, JitClock jit) {
+        try (LogWatch watch = LogWatch.start(name)) {
+            long jit0 = jit.compiledMs();
+            CopyBaseline.Result copy = CopyBaseline.run(cluster, config.inputTopics(), copyTopic, records, o.commitInterval(), name);
+            // the copy's own clock starts at its first record; the JIT time counts the whole call, a slight overcount
+            return new Phase(copy.seconds(), (jit.compiledMs() - jit0) / 1e3, PhaseHealth.of(watch, copy.retries(), copy.errors()));
         }
     }
 
     /**
-     * Runs the copy and the ranker once over {@code warmupGroups} groups on topics (and an application id) of their own,
-     * unmeasured. In a cold JVM the C2 compiler threads took ~40 % of the process's CPU during the ranker phase of 20 000
-     * groups. The warm-up takes that off the copy, but the measured ranker (a new Kafka Streams instance) still spent
-     * ~4 s in C2 compilations of its own code in a 7.7 s phase after a 5 000-group warm-up, so it is off by default:
-     * both phases then pay for their JIT, as before.
+     * A read_committed consumer of the first estimator's advantages positioned at the current end, so that it sees only
+     * what the next ranker instance emits (every repeat writes the same groups to the same topic).
      */
-    private static void warmUp(EmbeddedInfra infra, Options o, Path stateDir, SchemaRegistryClient registry, BenchRecords data) throws Exception {
-        ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames("bench.warm-up."));
-        RankerConfig config = rankerConfig(cluster, o, stateDir);
-        String copyTopic = config.topicNames().prefix() + "copy";
-        ensureTopics(cluster, config, copyTopic, o);
-        log.info("warm-up: {} groups through the copy and the ranker on topics of their own (not measured)", o.warmupGroups());
-        long records = produce(cluster, registry, config.topicNames(), data, "w", o.warmupGroups(), o.externalFraction(), 0);
-        CopyBaseline.run(cluster, config.inputTopics(), copyTopic, records, o.commitInterval(), "bench-warm-up-copy");
-        try (KafkaConsumer<String, byte[]> out = new KafkaConsumer<>(KafkaClients.consumer(cluster, "bench-warm-up-out", "bench-warm-up-out"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-             RankerWorker ranker = RankerWorker.start(config)) {
-            out.subscribe(List.of(config.advantagesTopic(config.estimators().get(0))));
-            awaitGroups(out, o.warmupGroups());
+    private static KafkaConsumer<String, byte[]> outputConsumer(ClusterConfig cluster, RankerConfig config, String name) {
+        KafkaConsumer<String, byte[]> out = new KafkaConsumer<>(KafkaClients.consumer(cluster, name, name), new StringDeserializer(), new ByteArrayDeserializer());
+        try {
+            String topic = config.advantagesTopic(config.estimators().get(0));
+            List<TopicPartition> partitions = out.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            out.assign(partitions);
+            out.seekToEnd(partitions);
+            partitions.forEach(out::position); // resolve the end offsets now, before the ranker writes
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
         }
     }
 
-    private static RankerConfig rankerConfig(ClusterConfig cluster, Options o, Path stateDir) {
-        return RankerConfig.builder(cluster).stateDir(stateDir).commitInterval(o.commitInterval())
-                .streamThreads(o.streamThreads()).replicationFactor(1).topicPartitions(o.partitions()).logInterval(Duration.ofSeconds(10)).build();
+    /**
+     * Runs the copy and the ranker over {@code warmupGroups} groups on topics (and application ids) of their own, unmeasured,
+     * round after round, until a round compiled for less than {@value #QUIET_JIT_SHARE_PERCENT} % of its time or
+     * {@code warmupRounds} rounds ran. The compile queue is drained after each round (see {@link JitClock}).
+     */
+    private static WarmUp warmUp(EmbeddedInfra infra, Options o, Path stateDir, SchemaRegistryClient registry, BenchRecords data, JitClock jit)
+            throws Exception {
+        List<Double> seconds = new ArrayList<>();
+        List<Double> jitSeconds = new ArrayList<>();
+        for (int round = 1; round <= o.warmupRounds(); round++) {
+            ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames("bench.warm-up-" + round + "."));
+            RankerConfig config = rankerConfig(cluster, o, stateDir.resolve("round-" + round), null);
+            String copyTopic = config.topicNames().prefix() + "copy";
+            ensureTopics(cluster, config, copyTopic, o);
+            log.info("warm-up round {}: {} groups through the copy and the ranker on topics of their own (not measured)", round, o.warmupGroups());
+            long records = produce(cluster, registry, config.topicNames(), data, "w", o.warmupGroups(), o.externalFraction(), 0);
+            jit.awaitQuiet(DRAIN_MAX);
+            long jit0 = jit.compiledMs();
+            long start = System.nanoTime();
+            CopyBaseline.run(cluster, config.inputTopics(), copyTopic, records, o.commitInterval(), "bench-warm-up-copy-" + round);
+            try (KafkaConsumer<String, byte[]> out = outputConsumer(cluster, config, "bench-warm-up-out-" + round);
+                 RankerWorker ranker = RankerWorker.start(config)) {
+                awaitGroups(out, o.warmupGroups());
+            }
+            seconds.add((System.nanoTime() - start) / 1e9);
+            jitSeconds.add((jit.compiledMs() - jit0) / 1e3);
+            Duration drained = jit.awaitQuiet(DRAIN_MAX);
+            double share = 100 * jitSeconds.get(round - 1) / seconds.get(round - 1);
+            log.info("warm-up round {}: {} s, JIT {} s ({} %), compile queue drained in {}", round, String.format("%.1f", seconds.get(round - 1)),
+                    String.format("%.1f", jitSeconds.get(round - 1)), String.format("%.0f", share), Durations.format(drained));
+            if (share < QUIET_JIT_SHARE_PERCENT) {
+                break;
+            }
+        }
+        return new WarmUp(o.warmupGroups(), seconds, jitSeconds);
+    }
+
+    private static RankerConfig rankerConfig(ClusterConfig cluster, Options o, Path stateDir, String applicationId) {
+        RankerConfig.Builder b = RankerConfig.builder(cluster).stateDir(stateDir).commitInterval(o.commitInterval())
+                .streamThreads(o.streamThreads()).replicationFactor(1).topicPartitions(o.partitions()).logInterval(Duration.ofSeconds(10));
+        if (applicationId != null) {
+            b.applicationId(applicationId);
+        }
+        o.streamsProperties().forEach(b::streamsProperty);
+        return b.build();
     }
 
     private static void ensureTopics(ClusterConfig cluster, RankerConfig config, String copyTopic, Options o) {

@@ -2,6 +2,8 @@ package dev.gopo.ranker.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import dev.gopo.platform.DurationConverter;
 import picocli.CommandLine;
@@ -11,10 +13,11 @@ import picocli.CommandLine.Option;
 /** {@code gopo bench-ranker}: the ranker benchmark on the embedded broker + registry (see {@link RankerBenchmark}). */
 @Command(name = "bench-ranker", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark the ranker on the embedded broker + registry: groups/s and emission latency p50/p99,",
-                "against the ceiling of a transactional consume-produce copy of the same records, in one run.",
+                "against the ceiling of a transactional consume-produce copy of the same records, in one run, after a JIT warm-up,",
+                "repeated (copy, ranker, copy, ranker, ...) with the median ratio.",
                 "Exit code 3: the broker or a client logged an error while the ceiling was measured, so the ratio is void."})
 public final class RankerBenchmarkCommand implements Callable<Integer> {
-    @Option(names = "--groups", defaultValue = "20000", description = "Groups to push through. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--groups", defaultValue = "50000", description = "Groups to push through in each repeat. Default: ${DEFAULT-VALUE}")
     int groups;
 
     @Option(names = "--group-size", defaultValue = "8", description = "Completions per group G. Default: ${DEFAULT-VALUE}")
@@ -44,10 +47,24 @@ public final class RankerBenchmarkCommand implements Callable<Integer> {
             description = "Offered groups/s in the latency phase; 0 means half the measured ranker throughput. Default: ${DEFAULT-VALUE}")
     double latencyRate;
 
-    @Option(names = "--warmup-groups", defaultValue = "0",
-            description = {"Groups run through the copy and the ranker on topics of their own before measuring (0: none). It warms the copy's code;",
-                    "the measured ranker instance still compiles its own (see the README). Default: ${DEFAULT-VALUE}"})
+    @Option(names = "--warmup-groups", defaultValue = "10000",
+            description = {"Groups per warm-up round, run through the copy and the ranker on topics of their own before measuring (0: no warm-up).",
+                    "Default: ${DEFAULT-VALUE}"})
     int warmupGroups;
+
+    @Option(names = "--warmup-rounds", defaultValue = "4",
+            description = {"At most this many warm-up rounds; the warm-up ends early after a round that spent less than 10 % of its time",
+                    "in JIT compilation. Default: ${DEFAULT-VALUE}"})
+    int warmupRounds;
+
+    @Option(names = "--repeats", defaultValue = "3",
+            description = "Copy-then-ranker measurements on the same records; the ratio is reported per repeat and as the median. Default: ${DEFAULT-VALUE}")
+    int repeats;
+
+    @Option(names = "--streams-property", paramLabel = "KEY=VALUE",
+            description = {"A Kafka Streams (or, prefixed producer./consumer., client) setting of the measured ranker, as for gopo ranker;",
+                    "repeatable. For experiments, e.g. producer.batch.size=65536."})
+    Map<String, String> streamsProperties = new LinkedHashMap<>();
 
     @Option(names = "--work-dir", defaultValue = "gopo-work/bench-ranker", description = "Broker data and ranker state. Default: ${DEFAULT-VALUE}")
     Path workDir;
@@ -55,7 +72,7 @@ public final class RankerBenchmarkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RankerBenchmark.Result result = RankerBenchmark.run(new RankerBenchmark.Options(groups, groupSize, tokens, partitions, streamThreads,
-                externalFraction, commitInterval, latencyGroups, latencyRate, warmupGroups, workDir));
+                externalFraction, commitInterval, latencyGroups, latencyRate, warmupGroups, warmupRounds, repeats, streamsProperties, workDir));
         System.out.print(result.report());
         // a void ceiling is a failed measurement: say so in the exit code too, so a script repeating runs notices
         return result.ceilingVoid() ? 3 : 0;

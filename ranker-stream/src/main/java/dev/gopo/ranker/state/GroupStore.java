@@ -1,13 +1,13 @@
 package dev.gopo.ranker.state;
 
-import dev.gopo.ranker.state.avro.GroupHeader;
 import dev.gopo.ranker.state.avro.GroupStatus;
 import dev.gopo.ranker.state.avro.StoredReward;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -51,9 +51,21 @@ public final class GroupStore {
 
     private final KeyValueStore<Bytes, byte[]> groups;
     private final KeyValueStore<Bytes, byte[]> deadlines;
-    private final StateCodec<GroupHeader> headers = new StateCodec<>(GroupHeader.class);
     private final StateCodec<StoredReward> rewards = new StateCodec<>(StoredReward.class);
     private final AvroBytes.Writer entry = new AvroBytes.Writer(4096);
+    private final AvroBytes.Writer header = new AvroBytes.Writer(128);
+    /**
+     * Open groups as this store last wrote them: the entry's bytes and the state they encode. A group gets a record at a
+     * time, and each record used to decode the whole entry it had just encoded for the previous one; {@link #state}
+     * hands the decoded state back instead when the store still holds exactly those bytes. Taken out on every read and
+     * put back by the next write, so a state changed but not written is never handed out again. Bounded by the open
+     * groups; a fresh store (a task's restart, restore or migration) starts empty.
+     */
+    private final Map<Bytes, Written> written = new HashMap<>();
+    private long reused;
+
+    private record Written(byte[] entry, GroupState state) {
+    }
 
     public GroupStore(KeyValueStore<Bytes, byte[]> groups, KeyValueStore<Bytes, byte[]> deadlines) {
         this.groups = groups;
@@ -70,14 +82,20 @@ public final class GroupStore {
 
     /** The group's state (with its members while open), or null when the ranker has no record of it. */
     public GroupState state(String groupId) {
-        byte[] bytes = groups.get(StoreKeys.member(groupId, StoreKeys.HEADER));
+        Bytes key = StoreKeys.member(groupId, StoreKeys.HEADER);
+        byte[] bytes = groups.get(key);
+        Written last = written.remove(key);
         if (bytes == null) {
             return null;
+        }
+        if (last != null && (last.entry() == bytes || Arrays.equals(last.entry(), bytes))) {
+            reused++;
+            return last.state();
         }
         if (bytes.length > 0 && bytes[0] == ENTRY_FORMAT) {
             return readEntry(groupId, bytes);
         }
-        GroupState state = fromHeader(headers.decode(bytes));
+        GroupState state = HeaderCodec.read(bytes, 0, bytes.length);
         if (state.isOpen()) {
             moveLegacyMembers(groupId, state);
         }
@@ -154,7 +172,9 @@ public final class GroupStore {
 
     /** Removes a closed marker (its retention is over) and its index entry. */
     public void forget(String groupId, GroupState state) {
-        groups.delete(StoreKeys.member(groupId, StoreKeys.HEADER));
+        Bytes key = StoreKeys.member(groupId, StoreKeys.HEADER);
+        written.remove(key);
+        groups.delete(key);
         deadlines.delete(StoreKeys.deadline(state.deadlineMs, groupId));
     }
 
@@ -180,29 +200,31 @@ public final class GroupStore {
         deadlines.delete(StoreKeys.deadline(due.deadlineMs(), due.groupId()));
     }
 
+    /** How many reads were answered from {@link #written} instead of decoding the entry (for tests and the benchmark). */
+    long reusedStates() {
+        return reused;
+    }
+
     private void putEntry(String groupId, GroupState s) {
-        GroupHeader header = GroupHeader.newBuilder()
-                .setStatus(s.status)
-                .setGroupSize(s.groupSize)
-                .setFirstSeenMs(s.firstSeenMs)
-                .setDeadlineMs(s.deadlineMs)
-                .setLastEventMs(s.lastEventMs)
-                .setCompletions(bits(s.completions))
-                .setInlineRewards(bits(s.inlineRewards))
-                .setExternalRewards(bits(s.externalRewards))
-                .setClosedAtMs(s.closedAtMs)
-                .setEmitted(bits(s.emitted))
-                .build();
-        byte[] h = headers.encode(header);
+        header.reset();
+        HeaderCodec.write(header, s);
         entry.reset();
         entry.write(ENTRY_FORMAT);
-        entry.writeLong(h.length).writeRange(h, 0, h.length);
+        entry.writeLong(header.size());
+        entry.append(header);
         if (s.prompt != null) {
             section(StoreKeys.PROMPT, 0, s.prompt);
         }
         s.completionValues.forEach((index, value) -> section(StoreKeys.COMPLETION, index, value));
         s.rewardValues.forEach((index, value) -> section(StoreKeys.REWARD, index, value));
-        groups.put(StoreKeys.member(groupId, StoreKeys.HEADER), entry.toByteArray());
+        Bytes key = StoreKeys.member(groupId, StoreKeys.HEADER);
+        byte[] bytes = entry.toByteArray();
+        groups.put(key, bytes);
+        if (s.isOpen()) {
+            written.put(key, new Written(bytes, s));
+        } else {
+            written.remove(key);
+        }
     }
 
     private void section(byte tag, int index, byte[] value) {
@@ -215,7 +237,7 @@ public final class GroupStore {
             AvroBytes.Reader r = new AvroBytes.Reader(bytes, 1, bytes.length);
             int headerLength = Math.toIntExact(r.readLong());
             int from = r.pos();
-            GroupState state = fromHeader(headers.decode(Arrays.copyOfRange(bytes, from, Math.addExact(from, headerLength))));
+            GroupState state = HeaderCodec.read(bytes, from, Math.addExact(from, headerLength));
             r = new AvroBytes.Reader(bytes, from + headerLength, bytes.length);
             while (!r.atEnd()) {
                 byte tag = bytes[r.pos()];
@@ -270,15 +292,5 @@ public final class GroupStore {
             groups.delete(key);
         });
         putEntry(groupId, state);
-    }
-
-    private static GroupState fromHeader(GroupHeader h) {
-        return new GroupState(h.getStatus(), h.getGroupSize(), h.getFirstSeenMs(), h.getDeadlineMs(), h.getLastEventMs(), h.getClosedAtMs(),
-                BitSet.valueOf(h.getCompletions()), BitSet.valueOf(h.getInlineRewards()), BitSet.valueOf(h.getExternalRewards()),
-                BitSet.valueOf(h.getEmitted()));
-    }
-
-    private static ByteBuffer bits(BitSet set) {
-        return ByteBuffer.wrap(set.toByteArray());
     }
 }
