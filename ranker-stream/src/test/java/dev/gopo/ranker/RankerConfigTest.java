@@ -71,11 +71,13 @@ class RankerConfigTest {
                 .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 250L)
                 .containsEntry("security.protocol", "PLAINTEXT")
-                .containsEntry("producer.max.in.flight.requests.per.connection", 1);
-        // a setting of the user's, prefixed or not, wins over the ranker's default of one produce request in flight
-        for (String key : List.of("max.in.flight.requests.per.connection", "producer.max.in.flight.requests.per.connection")) {
+                .containsEntry("producer.max.in.flight.requests.per.connection", 1)
+                .containsEntry("producer.batch.size", 256 * 1024);
+        // a setting of the user's, prefixed or not, wins over the ranker's producer defaults
+        for (String key : List.of("max.in.flight.requests.per.connection", "producer.max.in.flight.requests.per.connection", "batch.size",
+                "producer.batch.size")) {
             Properties own = RankerWorker.streamsProperties(RankerConfig.builder(CLUSTER).streamsProperty(key, "5").build());
-            assertThat(own).containsEntry(key, "5").hasSize(p.size() - 1);
+            assertThat(own).as(key).containsEntry(key, "5").hasSize(p.size() - 1);
         }
     }
 
