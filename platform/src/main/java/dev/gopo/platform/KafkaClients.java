@@ -2,6 +2,7 @@ package dev.gopo.platform;
 
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -17,9 +18,11 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Client settings every worker shares, and the broker checks done at start-up. */
@@ -139,14 +142,19 @@ public final class KafkaClients {
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
                     .map(t -> new NewTopic(t, partitions, replication)).toList();
             if (!missing.isEmpty()) {
-                try {
-                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
+                List<String> created = new ArrayList<>();
+                for (Map.Entry<String, KafkaFuture<Void>> topic : admin.createTopics(missing).values().entrySet()) {
+                    try {
+                        topic.getValue().get(30, TimeUnit.SECONDS);
+                        created.add(topic.getKey());
+                    } catch (ExecutionException e) {
+                        // created meanwhile by another worker (with its own partition count): nothing of ours to wait for
+                        if (!(e.getCause() instanceof TopicExistsException)) {
+                            throw e;
+                        }
                     }
                 }
-                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), partitions);
+                awaitLeaders(admin, created, partitions);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -167,8 +175,9 @@ public final class KafkaClients {
      * (Kafka 4.3), batch 0 of a partition was refused, the batches behind it were accepted as the producer's first ones
      * (the broker takes any first sequence from a producer it has no state for), and the retried batch 0 then failed
      * with {@code OutOfOrderSequenceException} until its delivery timeout, losing its records. ListOffsets asks the same
-     * question of the same broker as Produce (is it the partition's leader?); the admin client retries it on
-     * {@code NOT_LEADER_OR_FOLLOWER} with fresh metadata, so once it answers for every partition a producer can start.
+     * question of the same broker as Produce (is it the partition's leader?), so once it answers for every partition a
+     * producer can start. Retriable answers ({@code NOT_LEADER_OR_FOLLOWER}, {@code UNKNOWN_TOPIC_OR_PARTITION} while the
+     * new topic's metadata propagates) are retried for up to 30 s.
      */
     static void awaitLeaders(Admin admin, List<String> topics, int partitions) throws InterruptedException, ExecutionException, TimeoutException {
         Map<TopicPartition, OffsetSpec> all = new HashMap<>();
@@ -177,7 +186,20 @@ public final class KafkaClients {
                 all.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
         }
-        admin.listOffsets(all).all().get(30, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.listOffsets(all).all().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return;
+            } catch (ExecutionException e) {
+                // right after creation the topic may not be in this broker's metadata yet (UnknownTopicOrPartition), which
+                // the admin client does not retry by itself; any retriable answer means "not yet"
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     /**
