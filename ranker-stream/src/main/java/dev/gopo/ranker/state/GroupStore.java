@@ -200,7 +200,7 @@ public final class GroupStore {
         deadlines.delete(StoreKeys.deadline(due.deadlineMs(), due.groupId()));
     }
 
-    /** How many reads were answered from {@link #written} instead of decoding the entry (for tests and the benchmark). */
+    /** How many reads were answered from {@link #written} instead of decoding the entry (for tests). */
     long reusedStates() {
         return reused;
     }
