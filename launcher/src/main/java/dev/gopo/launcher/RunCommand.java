@@ -27,10 +27,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = "gopo-work/run", description = "Broker data, checkpoints, weights, eval CSV. Default: ${DEFAULT-VALUE}")
     Path workDir;
 
-
-
-
-
     @Option(names = "--steps", defaultValue = "300", description = "Learner steps. Default: ${DEFAULT-VALUE}")
     int steps;
 

@@ -63,6 +63,8 @@ public final class GroupStore {
      */
     private final Map<Bytes, Written> written = new HashMap<>();
     private long reused;
+    private String lastKeyId;
+    private Bytes lastKey;
 
     private record Written(byte[] entry, GroupState state) {
     }
@@ -82,7 +84,7 @@ public final class GroupStore {
 
     /** The group's state (with its members while open), or null when the ranker has no record of it. */
     public GroupState state(String groupId) {
-        Bytes key = StoreKeys.member(groupId, StoreKeys.HEADER);
+        Bytes key = entryKey(groupId);
         byte[] bytes = groups.get(key);
         Written last = written.remove(key);
         if (bytes == null) {
@@ -172,7 +174,7 @@ public final class GroupStore {
 
     /** Removes a closed marker (its retention is over) and its index entry. */
     public void forget(String groupId, GroupState state) {
-        Bytes key = StoreKeys.member(groupId, StoreKeys.HEADER);
+        Bytes key = entryKey(groupId);
         written.remove(key);
         groups.delete(key);
         deadlines.delete(StoreKeys.deadline(state.deadlineMs, groupId));
@@ -200,6 +202,18 @@ public final class GroupStore {
         deadlines.delete(StoreKeys.deadline(due.deadlineMs(), due.groupId()));
     }
 
+    /**
+     * The entry key of {@code groupId}. A record reads its group's entry and then writes it with the same id object, so
+     * the key of the last id asked for is kept instead of UTF-8 encoding it twice per record.
+     */
+    private Bytes entryKey(String groupId) {
+        if (groupId != lastKeyId) {
+            lastKey = StoreKeys.member(groupId, StoreKeys.HEADER);
+            lastKeyId = groupId;
+        }
+        return lastKey;
+    }
+
     /** How many reads were answered from {@link #written} instead of decoding the entry (for tests). */
     long reusedStates() {
         return reused;
@@ -217,7 +231,7 @@ public final class GroupStore {
         }
         s.completionValues.forEach((index, value) -> section(StoreKeys.COMPLETION, index, value));
         s.rewardValues.forEach((index, value) -> section(StoreKeys.REWARD, index, value));
-        Bytes key = StoreKeys.member(groupId, StoreKeys.HEADER);
+        Bytes key = entryKey(groupId);
         byte[] bytes = entry.toByteArray();
         groups.put(key, bytes);
         if (s.isOpen()) {
