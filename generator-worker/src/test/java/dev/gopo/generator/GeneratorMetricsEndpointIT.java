@@ -21,7 +21,6 @@ import dev.gopo.tasks.reward.RewardModel;
 import dev.gopo.tasks.reward.RewardModelConfig;
 import dev.gopo.testing.TestInfra;
 import dev.gopo.testing.PrometheusScrape;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -77,10 +76,7 @@ class GeneratorMetricsEndpointIT {
         }
         GeneratorConfig config = new GeneratorConfig("gen-metrics", "gens", G, new SamplingConfig(1.0, 0, 1.0, 24, 5), RewardMode.INLINE,
                 policy, rewardModels, GROUPS_PER_VERSION, 0, Duration.ZERO);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = PrometheusScrape.freePort();
         AtomicBoolean stop = new AtomicBoolean();
         try (MetricsEndpoint endpoint = MetricsEndpoint.start(port, "generator");
              Generator generator = new Generator(config, c, endpoint)) {

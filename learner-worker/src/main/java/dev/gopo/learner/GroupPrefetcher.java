@@ -109,11 +109,7 @@ final class GroupPrefetcher<T> implements AutoCloseable {
                     }
                 }
             }
-        } catch (WakeupException e) {
-            if (!closing) {
-                handOff(new Failure(e));
-            }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException e) { // a WakeupException too: expected only while closing
             if (!closing) {
                 handOff(new Failure(e));
             } else {

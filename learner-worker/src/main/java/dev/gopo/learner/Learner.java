@@ -224,8 +224,7 @@ public final class Learner implements PollingWorker {
         announcer.announce(policyVersion, trainer.steps(), announcer.save(trainer.policy(), policyVersion));
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 KafkaClients.consumer(cluster, config.learnerId(), config.learnerId()), new StringDeserializer(), new ByteArrayDeserializer());
-             MetricsEndpoint.Binding consumerMetrics = metricsEndpoint.bindKafka(consumer);
-             MetricsEndpoint.Binding producerMetrics = metricsEndpoint.bindKafka(publisher)) {
+             MetricsEndpoint.Binding clientMetrics = metricsEndpoint.bindKafka(consumer, publisher)) {
             assignAndSeek(consumer);
             try (GroupPrefetcher<Prefetched> prefetch = new GroupPrefetcher<>(source(consumer), this::prepare, config.groupsPerStep(),
                     "learner-prefetch-" + config.learnerId())) {
@@ -234,12 +233,14 @@ public final class Learner implements PollingWorker {
                 consume(prefetch, stop);
             }
             // the prefetch thread has ended: the consumer is this thread's again
-            if (stepsSinceCheckpoint > 0) {
+            boolean lastCheckpoint = stepsSinceCheckpoint > 0;
+            if (lastCheckpoint) {
                 checkpoint();
-                checkpointWriter.await();
-                commitForMonitoring(consumer);
             }
             checkpointWriter.await();
+            if (lastCheckpoint) {
+                commitForMonitoring(consumer);
+            }
         }
         awaitMetrics();
         publisher.flush();

@@ -25,10 +25,6 @@ public final class StepAssembler {
         public Accepted {
             sequences = List.copyOf(sequences);
         }
-
-        public Accepted(AdvantageGroup group, ConsumerRecord<String, byte[]> record) {
-            this(group, record, StepAssembler.sequences(List.of(group)));
-        }
     }
 
     public StepAssembler(int groupsPerStep) {
@@ -36,11 +32,6 @@ public final class StepAssembler {
             throw new IllegalArgumentException("groupsPerStep must be >= 1, got " + groupsPerStep);
         }
         this.groupsPerStep = groupsPerStep;
-    }
-
-    /** Adds an admitted group; returns the step's groups once {@code groupsPerStep} are pending. */
-    public Optional<List<Accepted>> add(AdvantageGroup group, ConsumerRecord<String, byte[]> record) {
-        return add(new Accepted(group, record));
     }
 
     /** Adds an admitted group with its training sequences; returns the step's groups once {@code groupsPerStep} are pending. */

@@ -14,12 +14,17 @@ class StepAssemblerTest {
         return new ConsumerRecord<>("advantages", 0, key.charAt(0), key, new byte[] {1});
     }
 
+    /** A group as the learner's prefetch thread hands it over: with its record and training sequences. */
+    private static StepAssembler.Accepted accepted(AdvantageGroup group, String key) {
+        return new StepAssembler.Accepted(group, record(key), StepAssembler.sequences(List.of(group)));
+    }
+
     @Test
     void emitsAStepEveryGroupsPerStepGroups() {
         StepAssembler assembler = new StepAssembler(3);
-        assertThat(assembler.add(Fixtures.group("a", 2, 0, 1), record("a"))).isEmpty();
-        assertThat(assembler.add(Fixtures.group("b", 2, 0, 2), record("b"))).isEmpty();
-        assertThat(assembler.add(Fixtures.group("c", 2, 0, 3), record("c"))).hasValueSatisfying(s ->
+        assertThat(assembler.add(accepted(Fixtures.group("a", 2, 0, 1), "a"))).isEmpty();
+        assertThat(assembler.add(accepted(Fixtures.group("b", 2, 0, 2), "b"))).isEmpty();
+        assertThat(assembler.add(accepted(Fixtures.group("c", 2, 0, 3), "c"))).hasValueSatisfying(s ->
                 assertThat(s).extracting(a -> a.group().getGroupId() + "@" + a.record().key()).containsExactly("a@a", "b@b", "c@c"));
         assertThat(assembler.pendingGroups()).isZero();
     }

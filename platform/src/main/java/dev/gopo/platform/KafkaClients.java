@@ -2,7 +2,6 @@ package dev.gopo.platform;
 
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -141,21 +140,18 @@ public final class KafkaClients {
             short replication = (short) Math.min(3, brokers);
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
                     .map(t -> new NewTopic(t, partitions, replication)).toList();
-            if (!missing.isEmpty()) {
-                List<String> created = new ArrayList<>();
-                for (Map.Entry<String, KafkaFuture<Void>> topic : admin.createTopics(missing).values().entrySet()) {
-                    try {
-                        topic.getValue().get(30, TimeUnit.SECONDS);
-                        created.add(topic.getKey());
-                    } catch (ExecutionException e) {
-                        // created meanwhile by another worker (with its own partition count): nothing of ours to wait for
-                        if (!(e.getCause() instanceof TopicExistsException)) {
-                            throw e;
-                        }
+            Map<String, KafkaFuture<Void>> created = missing.isEmpty() ? Map.of() : admin.createTopics(missing).values();
+            for (Map.Entry<String, KafkaFuture<Void>> topic : created.entrySet()) {
+                try {
+                    topic.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) { // else created meanwhile by another worker
+                        throw e;
                     }
                 }
-                awaitLeaders(admin, created, partitions);
             }
+            // every topic, not only the ones created here: a peer starting at the same time may have created it a moment ago
+            awaitLeaders(admin, List.copyOf(topics));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + topics, e);
@@ -168,7 +164,7 @@ public final class KafkaClients {
     }
 
     /**
-     * Returns once every partition of the new {@code topics} has a leader that serves requests. {@code createTopics}
+     * Returns once every partition of {@code topics} has a leader that serves requests. {@code createTopics}
      * completes when the controller has created the topics, and a client's metadata may name the leader before that
      * broker has taken the partition on: a producer that sends at once gets {@code NOT_LEADER_OR_FOLLOWER} for its first
      * batches. With idempotence and several requests in flight that is not harmless: seen in {@code gopo bench-ranker}
@@ -179,16 +175,18 @@ public final class KafkaClients {
      * producer can start. Retriable answers ({@code NOT_LEADER_OR_FOLLOWER}, {@code UNKNOWN_TOPIC_OR_PARTITION} while the
      * new topic's metadata propagates) are retried for up to 30 s.
      */
-    static void awaitLeaders(Admin admin, List<String> topics, int partitions) throws InterruptedException, ExecutionException, TimeoutException {
-        Map<TopicPartition, OffsetSpec> all = new HashMap<>();
-        for (String topic : topics) {
-            for (int p = 0; p < partitions; p++) {
-                all.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
+    static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
+                // the partitions as the topics have them (a peer may have created one with another count)
+                Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                        .forEach((name, description) -> description.partitions()
+                                .forEach(p -> all.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
                 admin.listOffsets(all).all().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 return;
             } catch (ExecutionException e) {

@@ -1,5 +1,6 @@
 package dev.gopo.learner.bench;
 
+import dev.gopo.platform.bench.Spread;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -31,8 +32,6 @@ final class MatmulPeak {
             }
         }
         double flops = 2.0 * rows * inner * cols;
-        java.util.Arrays.sort(seconds);
-        double median = repeats % 2 == 1 ? seconds[repeats / 2] : (seconds[repeats / 2 - 1] + seconds[repeats / 2]) / 2;
-        return flops / median / 1e9;
+        return flops / Spread.of(seconds).median() / 1e9;
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.gopo.platform.MetricsEndpoint;
-import java.net.ServerSocket;
+import dev.gopo.testing.PrometheusScrape;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -28,15 +28,9 @@ class RankerMetricsExportTest {
         return Double.parseDouble(m.group(1));
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void thePrometheusMetersCountWhatTheSensorsCount() throws Exception {
-        try (MetricsEndpoint endpoint = MetricsEndpoint.start(freePort(), "ranker");
+        try (MetricsEndpoint endpoint = MetricsEndpoint.start(PrometheusScrape.freePort(), "ranker");
              RankerHarness h = RankerHarness.start(stateDir, b -> b, endpoint)) {
             for (int i = 0; i < 4; i++) {
                 h.completion(completion("complete", i, 4, 0.1 * i).build(), 10 + i);

@@ -125,10 +125,10 @@ public final class SchemaRegistryClient implements SchemaRegistry {
             // Apicurio answers 409 "An artifact with ID ... already exists" to the loser of two first registrations of a
             // subject at the same moment (two ranker instances starting together), where Confluent's registry returns the
             // id. If the schema is now under the subject, that 409 was the race, not an incompatibility: use its id.
-            response = e.isIncompatible() ? lookUp(subject, body).orElseThrow(() -> e) : null;
-            if (response == null) {
+            if (!e.isIncompatible()) {
                 throw e;
             }
+            response = lookUp(subject, body).orElseThrow(() -> e);
         }
         int id = response.path("id").asInt(-1);
         if (id < 0) {
