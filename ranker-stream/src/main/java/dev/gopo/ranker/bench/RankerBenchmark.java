@@ -36,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -91,14 +92,21 @@ public final class RankerBenchmark {
         }
     }
 
-    /** One measured phase: wall time, JIT compilation time inside it, and what was logged meanwhile. */
-    public record Phase(double seconds, double jitSeconds, PhaseHealth health) {
+    /**
+     * One measured phase: wall time, JIT compilation time inside it, what was logged meanwhile, and for a Kafka Streams
+     * phase where its stream thread's time went ({@link StreamThreadTime}; empty for the plain copy).
+     */
+    public record Phase(double seconds, double jitSeconds, PhaseHealth health, String threadTime) {
     }
 
-    /** One copy-then-ranker pair on the same backlog. */
-    public record Repeat(Phase copy, Phase ranker, long deadLetters) {
+    /** One ceiling, Kafka Streams copy and ranker triple on the same backlog. */
+    public record Repeat(Phase copy, Phase streamsCopy, Phase ranker, long deadLetters) {
         double ratio() {
             return copy.seconds() / ranker.seconds();
+        }
+
+        double streamsCopyRatio() {
+            return copy.seconds() / streamsCopy.seconds();
         }
     }
 
@@ -159,11 +167,18 @@ public final class RankerBenchmark {
                         r.ranker().seconds(), records / r.ranker().seconds(), groupsPerSecond(r.ranker()), r.ranker().jitSeconds(), r.ratio()));
                 s.append(String.format("          health: copy %s; ranker %s; dead letters %d%n", r.copy().health().describe(),
                         r.ranker().health().describe(), r.deadLetters()));
+                s.append(String.format("          ranker: %s%n", r.ranker().threadTime()));
+                s.append(String.format("          Kafka Streams copy (the ceiling's work, stateless, with the ranker's Kafka Streams settings) %.1f s = %.0f groups/s, JIT %.1f s, ratio %.2f%n",
+                        r.streamsCopy().seconds(), groupsPerSecond(r.streamsCopy()), r.streamsCopy().jitSeconds(), r.streamsCopyRatio()));
+                s.append(String.format("          Kafka Streams copy: %s; health %s%n", r.streamsCopy().threadTime(), r.streamsCopy().health().describe()));
             }
             List<Double> ratios = repeats.stream().map(Repeat::ratio).toList();
             double ceiling = median(repeats.stream().map(r -> groupsPerSecond(r.copy())).toList());
             double ranker = median(repeats.stream().map(r -> groupsPerSecond(r.ranker())).toList());
             s.append(String.format("median:   ceiling %.0f groups/s, ranker %.0f groups/s (GOPO, exactly_once_v2)%n", ceiling, ranker));
+            List<Double> floors = repeats.stream().map(Repeat::streamsCopyRatio).toList();
+            s.append(String.format("kstreams: Kafka Streams copy / ceiling = %.2f (median of %d; min %.2f, max %.2f): the framework's own cost for the ceiling's work%n",
+                    median(floors), floors.size(), floors.stream().min(Double::compare).orElseThrow(), floors.stream().max(Double::compare).orElseThrow()));
             if (ceilingVoid()) {
                 s.append(String.format("ratio:    VOID (ranker / ceiling would be %.2f): a ceiling was measured through errors, see above%n", median(ratios)));
                 repeats.forEach(r -> r.copy().health().samples().forEach(line -> s.append("          ").append(line).append(System.lineSeparator())));
@@ -222,7 +237,8 @@ public final class RankerBenchmark {
             RankerConfig base = rankerConfig(cluster, o, stateDir.resolve("ranker-0"), null);
             TopicNames names = base.topicNames();
             String copyTopic = names.prefix() + "copy";
-            ensureTopics(cluster, base, copyTopic, o);
+            String streamsCopyTopic = names.prefix() + "streams-copy";
+            ensureTopics(cluster, base, List.of(copyTopic, streamsCopyTopic), o);
 
             log.info("producing {} groups of {} completions", o.groups(), o.groupSize());
             long t0 = System.nanoTime();
@@ -240,6 +256,8 @@ public final class RankerBenchmark {
                 if (copy.health().logErrors() > 0 || copy.health().clientErrors() > 0) {
                     log.error("ceiling: the copy ran through errors ({}); its throughput voids the ratio", copy.health().describe());
                 }
+                Phase streamsCopy = streamsCopyPhase(cluster, o, stateDir.resolve("streams-copy-" + r), names.prefix() + "streams-copy-" + r,
+                        streamsCopyTopic, records, jit);
                 RankerConfig config = rankerConfig(cluster, o, stateDir.resolve("ranker-" + r), names.prefix() + "ranker-" + r);
                 boolean last = r == o.repeats();
                 log.info("repeat {} of {}: ranker (application id {}) working off the same {} records", r, o.repeats(), config.applicationId(), records);
@@ -250,12 +268,14 @@ public final class RankerBenchmark {
                         throw new IllegalStateException("ranker did not reach RUNNING within 60 s");
                     }
                     long jit0 = jit.compiledMs();
+                    StreamThreadTime thread0 = StreamThreadTime.now(config.applicationId(), ranker.streams().metrics());
                     long start = System.nanoTime();
                     awaitGroups(out, o.groups());
                     double seconds = (System.nanoTime() - start) / 1e9;
+                    String threadTime = StreamThreadTime.now(config.applicationId(), ranker.streams().metrics()).describeSince(thread0, seconds);
                     double jitSeconds = (jit.compiledMs() - jit0) / 1e3;
                     long deadLetters = RankerMetrics.Snapshot.of(ranker.streams().metrics()).deadLetters();
-                    repeats.add(new Repeat(copy, new Phase(seconds, jitSeconds, PhaseHealth.of(watch, -1, 0)), deadLetters));
+                    repeats.add(new Repeat(copy, streamsCopy, new Phase(seconds, jitSeconds, PhaseHealth.of(watch, -1, 0), threadTime), deadLetters));
                     if (last && o.latencyGroups() > 0) {
                         rate = o.latencyRate() > 0 ? o.latencyRate() : o.groups() / seconds / 2;
                         log.info("latency: {} groups at {} groups/s", o.latencyGroups(), String.format("%.0f", rate));
@@ -276,7 +296,20 @@ public final class RankerBenchmark {
             long jit0 = jit.compiledMs();
             CopyBaseline.Result copy = CopyBaseline.run(cluster, config.inputTopics(), copyTopic, records, o.commitInterval(), name);
             // the copy's own clock starts at its first record; the JIT time counts the whole call, a slight overcount
-            return new Phase(copy.seconds(), (jit.compiledMs() - jit0) / 1e3, PhaseHealth.of(watch, copy.retries(), copy.errors()));
+            return new Phase(copy.seconds(), (jit.compiledMs() - jit0) / 1e3, PhaseHealth.of(watch, copy.retries(), copy.errors()), "");
+        }
+    }
+
+    /** The Kafka Streams copy ({@link StreamsCopy}) of the backlog, with the measured ranker's settings and a new application id. */
+    private static Phase streamsCopyPhase(ClusterConfig cluster, Options o, Path stateDir, String applicationId, String topic, long records, JitClock jit)
+            throws InterruptedException {
+        log.info("Kafka Streams copy: a stateless exactly-once pass-through ({}) of the same {} records", applicationId, records);
+        RankerConfig config = rankerConfig(cluster, o, stateDir, applicationId);
+        try (LogWatch watch = LogWatch.start(applicationId);
+             KafkaConsumer<byte[], byte[]> out = endConsumer(cluster, topic, applicationId + "-out", new ByteArrayDeserializer())) {
+            long jit0 = jit.compiledMs();
+            StreamsCopy.Timed timed = StreamsCopy.run(config, topic, out, records);
+            return new Phase(timed.seconds(), (jit.compiledMs() - jit0) / 1e3, PhaseHealth.of(watch, -1, 0), timed.threadTime());
         }
     }
 
@@ -285,9 +318,13 @@ public final class RankerBenchmark {
      * what the next ranker instance emits (every repeat writes the same groups to the same topic).
      */
     private static KafkaConsumer<String, byte[]> outputConsumer(ClusterConfig cluster, RankerConfig config, String name) {
-        KafkaConsumer<String, byte[]> out = new KafkaConsumer<>(KafkaClients.consumer(cluster, name, name), new StringDeserializer(), new ByteArrayDeserializer());
+        return endConsumer(cluster, config.advantagesTopic(config.estimators().get(0)), name, new StringDeserializer());
+    }
+
+    /** A read_committed consumer of every partition of {@code topic}, positioned at its current end. */
+    private static <K> KafkaConsumer<K, byte[]> endConsumer(ClusterConfig cluster, String topic, String name, Deserializer<K> keys) {
+        KafkaConsumer<K, byte[]> out = new KafkaConsumer<>(KafkaClients.consumer(cluster, name, name), keys, new ByteArrayDeserializer());
         try {
-            String topic = config.advantagesTopic(config.estimators().get(0));
             List<TopicPartition> partitions = out.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             out.assign(partitions);
             out.seekToEnd(partitions);
@@ -312,13 +349,15 @@ public final class RankerBenchmark {
             ClusterConfig cluster = new ClusterConfig(infra.bootstrapServers(), infra.registryUrl(), new TopicNames("bench.warm-up-" + round + "."));
             RankerConfig config = rankerConfig(cluster, o, stateDir.resolve("round-" + round), null);
             String copyTopic = config.topicNames().prefix() + "copy";
-            ensureTopics(cluster, config, copyTopic, o);
+            String streamsCopyTopic = config.topicNames().prefix() + "streams-copy";
+            ensureTopics(cluster, config, List.of(copyTopic, streamsCopyTopic), o);
             log.info("warm-up round {}: {} groups through the copy and the ranker on topics of their own (not measured)", round, o.warmupGroups());
             long records = produce(cluster, registry, config.topicNames(), data, "w", o.warmupGroups(), o.externalFraction());
             jit.awaitQuiet(DRAIN_MAX);
             long jit0 = jit.compiledMs();
             long start = System.nanoTime();
             CopyBaseline.run(cluster, config.inputTopics(), copyTopic, records, o.commitInterval(), "bench-warm-up-copy-" + round);
+            streamsCopyPhase(cluster, o, stateDir.resolve("streams-copy-" + round), "bench-warm-up-streams-copy-" + round, streamsCopyTopic, records, jit);
             try (KafkaConsumer<String, byte[]> out = outputConsumer(cluster, config, "bench-warm-up-out-" + round);
                  RankerWorker ranker = RankerWorker.start(config)) {
                 awaitGroups(out, o.warmupGroups());
@@ -346,10 +385,10 @@ public final class RankerBenchmark {
         return b.build();
     }
 
-    private static void ensureTopics(ClusterConfig cluster, RankerConfig config, String copyTopic, Options o) {
+    private static void ensureTopics(ClusterConfig cluster, RankerConfig config, List<String> copyTopics, Options o) {
         List<String> topics = new ArrayList<>(config.inputTopics());
         topics.addAll(config.outputTopics());
-        topics.add(copyTopic);
+        topics.addAll(copyTopics);
         KafkaClients.ensureTopics(cluster, topics, o.partitions());
     }
 

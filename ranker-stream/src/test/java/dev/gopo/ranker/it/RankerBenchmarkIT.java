@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code gopo bench-ranker} end to end at a tiny size: one warm-up round, two copy/ranker repeats on the same backlog
+ * {@code gopo bench-ranker} end to end at a tiny size: one warm-up round, two copy / Kafka Streams copy / ranker repeats on the same backlog
  * (the second ranker instance must see only its own output), the paced latency phase, and a report whose figures come
  * from those phases. Timings are printed, never asserted.
  */
@@ -34,13 +34,17 @@ class RankerBenchmarkIT {
         assertThat(result.repeats()).hasSize(2).allSatisfy(r -> {
             assertThat(r.copy().seconds()).isPositive();
             assertThat(r.ranker().seconds()).isPositive();
+            assertThat(r.streamsCopy().seconds()).isPositive();
+            assertThat(r.ranker().threadTime()).startsWith("stream thread ").contains("s CPU", "blocked on Kafka");
+            assertThat(r.streamsCopy().threadTime()).startsWith("stream thread ").contains("s CPU", "blocked on Kafka");
             assertThat(r.deadLetters()).isZero();
             assertThat(r.copy().health().clientErrors()).isZero();
         });
         assertThat(result.ceilingVoid()).isFalse();
         assertThat(result.emission().getTotalCount()).isEqualTo(40);
         assertThat(result.visible().getTotalCount()).isEqualTo(40);
-        assertThat(report).contains("repeat 1:", "repeat 2:", "median:", "ratio:    ranker / ceiling = ", "latency:  40 groups")
+        assertThat(report).contains("repeat 1:", "repeat 2:", "median:", "ratio:    ranker / ceiling = ", "kstreams: Kafka Streams copy / ceiling = ",
+                        "latency:  40 groups")
                 .doesNotContain("VOID");
     }
 }
