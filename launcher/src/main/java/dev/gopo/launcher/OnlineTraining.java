@@ -121,7 +121,8 @@ public final class OnlineTraining {
     /**
      * What the generators did in one run, taken when the learner finished its last step.
      *
-     * @param groupsSampled   groups the generators had sampled by then
+     * @param groupsSampled   groups the generators had sampled by then, by their own counters (the window of the learner's wall
+     *                        time, for tokens/s; the wasted share counts the groups on the topic instead, see {@link SamplingTotals})
      * @param pausedNanos     summed over generators, nanoseconds their prompt consumers were paused by backpressure
      * @param startedAtMs     wall clock when the prompts were fed (training began)
      * @param learnerWallNanos from then until the learner finished its last step
