@@ -76,6 +76,14 @@ public record GeneratorConfig(String generatorId, String groupId, int groupSize,
             throw new IllegalArgumentException("--idle-timeout must be >= 0");
         }
         Objects.requireNonNull(stepBudget, "stepBudget (StepBudget.OFF for none)");
+        requirePromptsPerBatch(promptsPerBatch);
+    }
+
+    /**
+     * Checks {@code --prompts-per-batch}; also called by commands that start generators in-process ({@code gopo run}), so a bad
+     * value fails at their start-up with the generator's message.
+     */
+    public static void requirePromptsPerBatch(int promptsPerBatch) {
         if (promptsPerBatch < 1) {
             throw new IllegalArgumentException("--prompts-per-batch must be >= 1 (1 = one prompt's group per forward pass), got " + promptsPerBatch);
         }

@@ -56,16 +56,26 @@ public final class OnlineTraining {
      *                          step) instead of at every checkpoint; with {@code maxStalenessSteps = 0} this is lockstep
      *                          (see {@link StepBudget}: each step's groups are sampled by the newest weights, and the
      *                          generators pause until the learner has trained on them)
+     * @param promptsPerBatch   each generator's {@code --prompts-per-batch}: prompts whose groups it samples in one batched forward
+     *                          pass ({@link GeneratorConfig#promptsPerBatch()})
      */
     public record Settings(int steps, int groupsPerStep, int groupSize, int checkpointEvery, int generators, List<Estimator> estimators,
                            double lr, double beta, long maxStalenessSteps, long maxPolicyLag, int evalPrompts, int samplesPerPrompt,
-                           int evalEvery, long seed, RewardTransform rewardTransform, boolean announceEveryStep) {
-        /** Versions at checkpoints, as {@code gopo run} announces them. */
+                           int evalEvery, long seed, RewardTransform rewardTransform, boolean announceEveryStep, int promptsPerBatch) {
+        /** Versions at checkpoints, generators with {@link GeneratorConfig#DEFAULT_PROMPTS_PER_BATCH} prompts per batch. */
         public Settings(int steps, int groupsPerStep, int groupSize, int checkpointEvery, int generators, List<Estimator> estimators,
                         double lr, double beta, long maxStalenessSteps, long maxPolicyLag, int evalPrompts, int samplesPerPrompt,
                         int evalEvery, long seed, RewardTransform rewardTransform) {
             this(steps, groupsPerStep, groupSize, checkpointEvery, generators, estimators, lr, beta, maxStalenessSteps, maxPolicyLag,
                     evalPrompts, samplesPerPrompt, evalEvery, seed, rewardTransform, false);
+        }
+
+        /** Generators with {@link GeneratorConfig#DEFAULT_PROMPTS_PER_BATCH} prompts per batch. */
+        public Settings(int steps, int groupsPerStep, int groupSize, int checkpointEvery, int generators, List<Estimator> estimators,
+                        double lr, double beta, long maxStalenessSteps, long maxPolicyLag, int evalPrompts, int samplesPerPrompt,
+                        int evalEvery, long seed, RewardTransform rewardTransform, boolean announceEveryStep) {
+            this(steps, groupsPerStep, groupSize, checkpointEvery, generators, estimators, lr, beta, maxStalenessSteps, maxPolicyLag,
+                    evalPrompts, samplesPerPrompt, evalEvery, seed, rewardTransform, announceEveryStep, GeneratorConfig.DEFAULT_PROMPTS_PER_BATCH);
         }
 
         public Settings {
@@ -91,6 +101,7 @@ public final class OnlineTraining {
                         + "of the steps up to the next checkpoint without breaking the bound (StepBudget). Raise --max-staleness-steps "
                         + "to at least " + (checkpointEvery - 1) + ", or lower --checkpoint-every");
             }
+            GeneratorConfig.requirePromptsPerBatch(promptsPerBatch);
         }
 
         /** Steps between policy versions: 1 when every step is announced, else the checkpoint interval. */
@@ -107,6 +118,16 @@ public final class OnlineTraining {
             return StepBudget.forLearner(groupsPerStep, generators, index, maxStalenessSteps, maxPolicyLag, versionEverySteps());
         }
 
+        /**
+         * Generator {@code index}'s settings: inline rewards, temperature 1, seed {@code seed + index}, its {@link #stepBudget}
+         * and {@code promptsPerBatch}; the generators share the consumer group {@code consumerGroup}.
+         */
+        public GeneratorConfig generatorConfig(int index, String consumerGroup, Path initPolicyDir, Map<String, Path> rewardModels) {
+            return new GeneratorConfig("generator-" + index, consumerGroup, groupSize,
+                    new SamplingConfig(1.0, 0, 1.0, TaskVocabulary.MAX_COMPLETION_TOKENS, seed + index), RewardMode.INLINE, initPolicyDir,
+                    rewardModels, 0, 0, Duration.ZERO, stepBudget(index), promptsPerBatch);
+        }
+
         /** The estimator the learner trains on. */
         public Estimator trainedEstimator() {
             return estimators.get(0);
@@ -121,7 +142,8 @@ public final class OnlineTraining {
     /**
      * What the generators did in one run, taken when the learner finished its last step.
      *
-     * @param groupsSampled   groups the generators had sampled by then
+     * @param groupsSampled   groups the generators had sampled by then, by their own counters (the window of the learner's wall
+     *                        time, for tokens/s; the wasted share counts the groups on the topic instead, see {@link SamplingTotals})
      * @param pausedNanos     summed over generators, nanoseconds their prompt consumers were paused by backpressure
      * @param startedAtMs     wall clock when the prompts were fed (training began)
      * @param learnerWallNanos from then until the learner finished its last step
@@ -152,9 +174,9 @@ public final class OnlineTraining {
                 cluster.topicNames().deadLetters()), 4);
         KafkaClients.ensureTopics(cluster, List.of(cluster.topicNames().policyVersions()), 1);
         int prompts = settings.steps() * settings.groupsPerStep() * 2;
-        out.printf("== training: %d steps x %d groups x G=%d, estimators %s (learner trains on %s), %d generator(s), %d prompts%n",
-                settings.steps(), settings.groupsPerStep(), settings.groupSize(), settings.estimators(), settings.trainedEstimator(),
-                settings.generators(), prompts);
+        out.printf("== training: %d steps x %d groups x G=%d, estimators %s (learner trains on %s), %d generator(s) "
+                        + "(up to %d prompts per sampling batch), %d prompts%n", settings.steps(), settings.groupsPerStep(), settings.groupSize(),
+                settings.estimators(), settings.trainedEstimator(), settings.generators(), settings.promptsPerBatch(), prompts);
         out.printf("   staleness bound %d steps, a policy version every %d step(s): generators sample at most %d steps of groups "
                         + "ahead of the newest version (StepBudget)%n", settings.maxStalenessSteps(), settings.versionEverySteps(),
                 settings.stepBudget(0).windowSteps());
@@ -192,9 +214,8 @@ public final class OnlineTraining {
                     settings.evalPrompts(), settings.samplesPerPrompt(), evalEvery, TaskVocabulary.MAX_COMPLETION_TOKENS, 1.0, settings.seed(), 1000,
                     workDir.resolve("eval.csv"), prepared.referencePolicyDir(), rewardModels, 0, Duration.ZERO);
             for (int g = 0; g < settings.generators(); g++) {
-                GeneratorConfig generatorConfig = new GeneratorConfig("generator-" + g, cluster.topicNames().prefix() + "generators",
-                        settings.groupSize(), new SamplingConfig(1.0, 0, 1.0, TaskVocabulary.MAX_COMPLETION_TOKENS, settings.seed() + g),
-                        RewardMode.INLINE, prepared.referencePolicyDir(), rewardModels, 0, 0, Duration.ZERO, settings.stepBudget(g));
+                GeneratorConfig generatorConfig = settings.generatorConfig(g, cluster.topicNames().prefix() + "generators",
+                        prepared.referencePolicyDir(), rewardModels);
                 workers.submit(generatorConfig.generatorId(), stop -> {
                     try (Generator generator = new Generator(generatorConfig, cluster)) {
                         running.add(generator);

@@ -120,6 +120,7 @@ final class PipelineRun {
         info.put("steps", Integer.toString(t.steps()));
         info.put("groups_per_step", Integer.toString(t.groupsPerStep()));
         info.put("group_size", Integer.toString(t.groupSize()));
+        info.put("prompts_per_batch", Integer.toString(t.promptsPerBatch()));
         info.put("seed", Long.toString(t.seed()));
         info.put("model_size", settings.prepare().modelSize().name());
         info.put("wall_s", String.format(java.util.Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));

@@ -2,6 +2,7 @@ package dev.gopo.launcher;
 
 import dev.gopo.learner.LearnerDefaults;
 import dev.gopo.evaluator.EvaluatorDefaults;
+import dev.gopo.generator.GeneratorConfig;
 import dev.gopo.learner.LearnerConfig;
 import dev.gopo.ranker.advantage.RewardTransform;
 import dev.gopo.schemas.topic.Estimator;
@@ -41,6 +42,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--generators", defaultValue = "1", description = "Generator instances (they share the prompt partitions). Default: ${DEFAULT-VALUE}")
     int generators;
+
+    @Option(names = "--prompts-per-batch", defaultValue = "" + GeneratorConfig.DEFAULT_PROMPTS_PER_BATCH, paramLabel = "N",
+            description = {"Each generator samples the groups of up to N prompts in one batched forward pass (N x G rows; 1 = one group",
+                    "per pass), never more than its step budget still allows. Default: ${DEFAULT-VALUE}"})
+    int promptsPerBatch;
 
     @Option(names = "--estimators", split = ",", defaultValue = "GOPO,GRPO",
             description = "Estimators the ranker runs side by side; the learner trains on the first. Default: ${DEFAULT-VALUE}")
@@ -84,12 +90,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrepareSettings prepare = prepareSettings();
-        PipelineRun.Settings settings = new PipelineRun.Settings(workDir, prepareOptions.cacheDir(), prepare, new OnlineTraining.Settings(steps,
+        return new PipelineRun(settings(), new PrintWriter(System.out, true)).run();
+    }
+
+    /** The run these options describe, validated: a bad value throws here, before anything is prepared or started. */
+    PipelineRun.Settings settings() {
+        return new PipelineRun.Settings(workDir, prepareOptions.cacheDir(), prepareSettings(), new OnlineTraining.Settings(steps,
                 groupsPerStep, groupSize, checkpointEvery, generators, estimators, lr, beta, maxStalenessSteps,
                 maxPolicyLag == null ? LearnerConfig.NO_VERSION_BOUND : maxPolicyLag, evalPrompts, samplesPerPrompt, evalEvery, seed,
-                RewardTransform.parse(rewardTransform)));
-        return new PipelineRun(settings, new PrintWriter(System.out, true)).run();
+                RewardTransform.parse(rewardTransform), false, promptsPerBatch));
     }
 
     /** What {@code gopo prepare} would build with the same options: the same defaults, so the cache is reused. */

@@ -35,30 +35,23 @@ final class RunReport {
 
     /**
      * The report with a sampling line when {@code groupsSampled >= 0}: groups the generators published (distinct group ids
-     * on {@code completions}), how many the learner dropped as stale, and the wasted share {@code dropped / sampled}.
+     * on {@code completions}), trained on, dropped as stale, and the wasted share ({@link SamplingTotals}).
      */
     static String format(Collection<TrainingMetrics> metrics, Collection<EvaluationResult> results, long groupsSampled) {
         StringBuilder out = new StringBuilder();
         List<TrainingMetrics> steps = RunResults.latestPerStep(metrics);
         metrics(out, steps);
         if (groupsSampled >= 0 && !steps.isEmpty()) {
-            sampling(out, steps, groupsSampled);
+            sampling(out, SamplingTotals.of(steps, groupsSampled));
         }
         evaluations(out, Verdict.curves(results));
         return out.toString();
     }
 
-    /** {@code dropped / sampled}, the share of sampling thrown away as stale; 0 when nothing was sampled. */
-    static double wastedShare(long droppedStale, long sampled) {
-        return sampled <= 0 ? 0 : (double) droppedStale / sampled;
-    }
-
-    private static void sampling(StringBuilder out, List<TrainingMetrics> steps, long sampled) {
-        long dropped = Math.round(steps.get(steps.size() - 1).getMetrics().getOrDefault("stale/dropped_groups", 0.0));
-        long trained = Math.round(steps.stream().mapToDouble(m -> m.getMetrics().getOrDefault("train/groups", 0.0)).sum());
+    private static void sampling(StringBuilder out, SamplingTotals s) {
         line(out, String.format(Locale.ROOT, "sampling: %d groups sampled, %d trained on, %d dropped as stale: wasted share %.1f%% "
-                        + "(dropped / sampled); %d neither (read after the last step, or dead-lettered)", sampled, trained, dropped,
-                100 * wastedShare(dropped, sampled), Math.max(0, sampled - trained - dropped)));
+                        + "(dropped / sampled); %d neither (read after the last step, or dead-lettered)", s.sampled(), s.trained(),
+                s.droppedStale(), 100 * s.wastedShare(), s.neither()));
     }
 
     private static void metrics(StringBuilder out, List<TrainingMetrics> steps) {

@@ -54,6 +54,7 @@ class SharedDefaultsTest {
             assertThat(defaultOf(cli, "evaluator", option)).as("evaluator " + option).isEqualTo(defaultOf(cli, "run", option));
         }
         assertThat(defaultOf(cli, "generator", "--group-size")).isEqualTo(defaultOf(cli, "run", "--group-size"));
+        assertThat(defaultOf(cli, "generator", "--prompts-per-batch")).isEqualTo(defaultOf(cli, "run", "--prompts-per-batch"));
         assertThat(defaultOf(cli, "prepare", "--sft-steps")).isEqualTo(defaultOf(cli, "run", "--sft-steps"));
         assertThat(defaultOf(cli, "prepare", "--rm-steps")).isEqualTo(defaultOf(cli, "run", "--rm-steps"));
     }

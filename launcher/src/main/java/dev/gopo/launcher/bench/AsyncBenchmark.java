@@ -5,6 +5,7 @@ import dev.gopo.embedded.EmbeddedInfra;
 import dev.gopo.launcher.OnlineTraining;
 import dev.gopo.launcher.RunDirectory;
 import dev.gopo.launcher.RunResults;
+import dev.gopo.launcher.SamplingTotals;
 import dev.gopo.launcher.WorkerGroup;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.schemas.topic.TopicNames;
@@ -47,10 +48,10 @@ final class AsyncBenchmark {
         }
     }
 
-    /** What one configuration measured. */
+    /** What one configuration measured; {@code sampling} gives the wasted share, defined as in {@code gopo run}. */
     record Outcome(Mode mode, int steps, double wallSeconds, List<TrainingMetrics> stepMetrics, long startedAtMs, double learnerIdle,
                    double generatorIdle,
-                   SortedMap<Long, Long> staleness, double finalMeanReward, long groupsSampled, long droppedStale,
+                   SortedMap<Long, Long> staleness, double finalMeanReward, SamplingTotals sampling,
                    double trainMillisPerStep, double genMillisPerStep, double learnerTokensPerS, double generatorTokensPerS,
                    SortedMap<Long, Double> curve) {
         double stepsPerSecond() {
@@ -158,17 +159,17 @@ final class AsyncBenchmark {
         double wallMs = totals.learnerWallNanos() / 1e6;
         double stepMs = AsyncFigures.sumStepMillis(steps);
         double tokens = AsyncFigures.sumTokens(steps);
-        long trained = Math.round(steps.stream().mapToDouble(m -> m.getMetrics().getOrDefault("train/groups", 0.0)).sum());
-        long dropped = steps.isEmpty() ? 0 : Math.round(steps.get(steps.size() - 1).getMetrics().getOrDefault("stale/dropped_groups", 0.0));
+        SamplingTotals sampling = SamplingTotals.of(steps, results.groupsSampled());
         double genActiveMs = Math.max(0, totals.generators() * wallMs - totals.pausedNanos() / 1e6) / totals.generators();
-        // tokens the generators sampled while the learner ran: the trained tokens scaled by sampled / trained groups
-        double sampledTokens = trained == 0 ? 0 : tokens * totals.groupsSampled() / trained;
+        // tokens the generators sampled while the learner ran: the trained tokens scaled by sampled / trained groups, sampled
+        // counted by the generators at the learner's last step (the window of genActiveMs), not on the topic as in `sampling`
+        double sampledTokens = sampling.trained() == 0 ? 0 : tokens * totals.groupsSampled() / sampling.trained();
         SortedMap<Long, Double> curve = AsyncFigures.meanRewardCurve(results.evaluations());
         return new Outcome(mode, settings.steps(), wallMs / 1000, steps, totals.startedAtMs(),
                 AsyncFigures.learnerIdleShare(stepMs, wallMs),
                 AsyncFigures.generatorIdleShare(totals.pausedNanos(), totals.generators(), totals.learnerWallNanos()),
                 AsyncFigures.mergeHistograms(steps.stream().map(TrainingMetrics::getMetrics).toList()),
-                curve.isEmpty() ? Double.NaN : curve.get(curve.lastKey()), totals.groupsSampled(), dropped,
+                curve.isEmpty() ? Double.NaN : curve.get(curve.lastKey()), sampling,
                 stepMs / Math.max(1, steps.size()), genActiveMs / settings.steps(), stepMs > 0 ? tokens / (stepMs / 1000) : 0,
                 genActiveMs > 0 ? sampledTokens / totals.generators() / (genActiveMs / 1000) : 0, curve);
     }
@@ -189,7 +190,7 @@ final class AsyncBenchmark {
                     o.mode().maxStalenessSteps(), settings.training(o.mode()).stepBudget(0).windowSteps(),
                     o.mode().versions(settings.checkpointEvery()), o.wallSeconds(),
                     toTarget(o, target), 100 * o.learnerIdle(), 100 * o.generatorIdle(), AsyncFigures.meanStaleness(o.staleness()),
-                    o.finalMeanReward(), 100.0 * o.droppedStale() / Math.max(1, o.groupsSampled()), AsyncFigures.histogramText(o.staleness()));
+                    o.finalMeanReward(), 100 * o.sampling().wastedShare(), AsyncFigures.histogramText(o.staleness()));
         }
         Outcome async = outcomes.stream().filter(o -> !o.mode().announceEveryStep()).findFirst().orElse(null);
         if (async != null && async != lockstep) {
@@ -235,7 +236,7 @@ final class AsyncBenchmark {
                 w.write(String.format(Locale.ROOT, "%s,%d,%b,%d,%.2f,%.4f,%.4f,%.3f,%s,%.4f,%d,%d,%.1f,%.1f,%.0f,%.0f%n", o.mode().label(),
                         o.mode().maxStalenessSteps(), o.mode().announceEveryStep(), o.steps(), o.wallSeconds(), o.learnerIdle(),
                         o.generatorIdle(), AsyncFigures.meanStaleness(o.staleness()), AsyncFigures.histogramText(o.staleness()),
-                        o.finalMeanReward(), o.groupsSampled(), o.droppedStale(), o.trainMillisPerStep(), o.genMillisPerStep(),
+                        o.finalMeanReward(), o.sampling().sampled(), o.sampling().droppedStale(), o.trainMillisPerStep(), o.genMillisPerStep(),
                         o.learnerTokensPerS(), o.generatorTokensPerS()));
             }
         }
