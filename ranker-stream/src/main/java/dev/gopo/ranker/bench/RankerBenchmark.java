@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
  *     <ul>
  *       <li>ceiling: {@link CopyBaseline} copies the backlog exactly once (a new consumer group and transactional id each
  *           time); groups/s = records/s / records per group;</li>
+ *       <li>Kafka Streams copy: {@link StreamsCopy} does the ceiling's work through Kafka Streams with the ranker's settings
+ *           (what the framework itself costs, before any decoding or state);</li>
  *       <li>ranker: a new {@link dev.gopo.ranker.topology.RankerTopology} instance (new application id, empty state) works
  *           off the backlog, timed from RUNNING until a read_committed consumer has seen every group's advantages;</li>
  *     </ul>
@@ -337,7 +339,7 @@ public final class RankerBenchmark {
     }
 
     /**
-     * Runs the copy and the ranker over {@code warmupGroups} groups on topics (and application ids) of their own, unmeasured,
+     * Runs the copy, the Kafka Streams copy and the ranker over {@code warmupGroups} groups on topics (and application ids) of their own, unmeasured,
      * round after round, until a round compiled for less than {@value #QUIET_JIT_SHARE_PERCENT} % of its time or
      * {@code warmupRounds} rounds ran. The compile queue is drained after each round (see {@link JitClock}).
      */
@@ -351,7 +353,7 @@ public final class RankerBenchmark {
             String copyTopic = config.topicNames().prefix() + "copy";
             String streamsCopyTopic = config.topicNames().prefix() + "streams-copy";
             ensureTopics(cluster, config, List.of(copyTopic, streamsCopyTopic), o);
-            log.info("warm-up round {}: {} groups through the copy and the ranker on topics of their own (not measured)", round, o.warmupGroups());
+            log.info("warm-up round {}: {} groups through the copy, the Kafka Streams copy and the ranker on topics of their own (not measured)", round, o.warmupGroups());
             long records = produce(cluster, registry, config.topicNames(), data, "w", o.warmupGroups(), o.externalFraction());
             jit.awaitQuiet(DRAIN_MAX);
             long jit0 = jit.compiledMs();
