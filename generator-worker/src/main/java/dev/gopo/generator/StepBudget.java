@@ -31,9 +31,10 @@ package dev.gopo.generator;
  * otherwise; every newly announced step adds {@code N / k} groups of budget.
  *
  * <p>The learner announces a version only every {@code C} steps ({@code --checkpoint-every}), or every
- * step with {@code --announce-every-step}. To get from one announcement to the next it needs {@code C N}
- * groups sampled after the first, so {@code W >= C} is required ({@code B >= C - 1}; the learner
- * warns when that does not hold), else the pipeline would stop. With {@code W = C} the learner
+ * step with {@code --announce-every-step} ({@link dev.gopo.platform.VersionCadence#stepsBetweenVersions()}). To get from one
+ * announcement to the next it needs {@code C N} groups sampled after the first, so {@code W >= C} is required
+ * ({@code B >= C - 1}, {@link dev.gopo.platform.VersionCadence#smallestStalenessBound()}: the learner warns when that does not
+ * hold, {@code gopo run} refuses it), else the pipeline would stop. With {@code W = C} the learner
  * waits for fresh samples after every announcement; each step of {@code W - C} lets sampling run one step
  * ahead. For reordering headroom keep {@code B >= 2C - 1} (the defaults: {@code B = 25}, {@code C = 10},
  * {@code W = 13}). {@code B = 0}, {@code C = 1} is lockstep: {@code N} groups sampled with the newest
@@ -67,7 +68,7 @@ public record StepBudget(int groupsPerStep, int generators, int generatorIndex, 
 
     /**
      * The budget for a learner with staleness bound {@code maxStalenessSteps} (B) and, optionally, a bound of
-     * {@code maxPolicyLag} (L) versions announced every {@code versionEverySteps} (C) steps; {@code maxPolicyLag < 0}
+     * {@code maxPolicyLag} (L) versions announced every {@code versionEverySteps} (C, {@link dev.gopo.platform.VersionCadence#stepsBetweenVersions()}) steps; {@code maxPolicyLag < 0}
      * or {@code Long.MAX_VALUE} means no version bound. Window {@code W = max(C, ceil((B' + 1) / 2))} with
      * {@code B' = min(B, (L + 1) C - 1)}.
      */

@@ -12,6 +12,7 @@ import dev.gopo.learner.LearnerConfig;
 import dev.gopo.learner.LearnerDefaults;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.KafkaClients;
+import dev.gopo.platform.VersionCadence;
 import dev.gopo.policy.sampling.SamplingConfig;
 import dev.gopo.policy.training.AdamWConfig;
 import dev.gopo.policy.training.LossConfig;
@@ -92,25 +93,18 @@ public final class OnlineTraining {
             }
             estimators = List.copyOf(estimators);
             Objects.requireNonNull(rewardTransform, "rewardTransform");
-            if (maxStalenessSteps < 0) {
-                throw new IllegalArgumentException("--max-staleness-steps must be >= 0, got " + maxStalenessSteps);
-            }
-            if (maxStalenessSteps < versionEverySteps(checkpointEvery, announceEveryStep) - 1) {
-                throw new IllegalArgumentException("--max-staleness-steps " + maxStalenessSteps + " is below --checkpoint-every "
-                        + checkpointEvery + " - 1: generators get new weights only at checkpoints, so they could not sample the groups "
-                        + "of the steps up to the next checkpoint without breaking the bound (StepBudget). Raise --max-staleness-steps "
-                        + "to at least " + (checkpointEvery - 1) + ", or lower --checkpoint-every");
-            }
+            new VersionCadence(checkpointEvery, announceEveryStep).requireStalenessBound(maxStalenessSteps);
             GeneratorConfig.requirePromptsPerBatch(promptsPerBatch);
+        }
+
+        /** When the learner announces policy versions, and the least staleness bound that allows. */
+        public VersionCadence cadence() {
+            return new VersionCadence(checkpointEvery, announceEveryStep);
         }
 
         /** Steps between policy versions: 1 when every step is announced, else the checkpoint interval. */
         public int versionEverySteps() {
-            return versionEverySteps(checkpointEvery, announceEveryStep);
-        }
-
-        private static int versionEverySteps(int checkpointEvery, boolean announceEveryStep) {
-            return announceEveryStep ? 1 : checkpointEvery;
+            return cadence().stepsBetweenVersions();
         }
 
         /** Generator {@code index}'s step budget: its share of what the learner can train on within the staleness bound. */

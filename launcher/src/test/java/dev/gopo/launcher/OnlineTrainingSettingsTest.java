@@ -35,7 +35,10 @@ class OnlineTrainingSettingsTest {
     @Test
     void aBoundBelowTheCheckpointIntervalIsRefusedBecauseThePipelineWouldStop() {
         assertThatThrownBy(() -> settings(1, 10, 8, false)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--max-staleness-steps 8 is below --checkpoint-every 10 - 1");
+                .hasMessageContaining("--max-staleness-steps 8 is below --checkpoint-every 10 - 1 = 9")
+                .hasMessageContaining("Raise --max-staleness-steps to at least 9");
         assertThat(settings(1, 10, 9, false).stepBudget(0).windowSteps()).isEqualTo(10);
+        assertThat(settings(1, 10, 0, true).maxStalenessSteps()).as("a version every step allows lockstep's bound 0").isZero();
+        assertThatThrownBy(() -> settings(1, 10, -1, true)).hasMessageContaining("--max-staleness-steps must be >= 0");
     }
 }

@@ -123,10 +123,8 @@ public final class Learner implements PollingWorker {
         if (config.replay()) {
             log.info("replay mode: groups carry the policy steps and versions of the recorded run, so the future-policy and "
                     + "staleness checks are off; lag metrics are on the recorded run's clock");
-        } else if (!config.announceEveryStep() && config.maxStalenessSteps() < config.checkpointEvery() - 1) {
-            log.warn("--max-staleness-steps {} is below --checkpoint-every {} - 1: generators get new weights only at checkpoints, "
-                    + "so most groups will be dropped as stale; raise it or use --announce-every-step",
-                    config.maxStalenessSteps(), config.checkpointEvery());
+        } else if (config.cadence().isBelowSmallestBound(config.maxStalenessSteps())) {
+            log.warn("{}, or use --announce-every-step", config.cadence().belowSmallestBoundMessage(config.maxStalenessSteps()));
         }
         Optional<Checkpoint> latest = checkpoints.latest();
         if (latest.isPresent()) {

@@ -1,5 +1,6 @@
 package dev.gopo.learner;
 
+import dev.gopo.platform.VersionCadence;
 import dev.gopo.policy.training.LossNormaliser;
 import dev.gopo.policy.training.TrainerConfig;
 import dev.gopo.schemas.topic.Estimator;
@@ -60,9 +61,7 @@ public record LearnerConfig(String learnerId, Estimator estimator, int groupsPer
             throw new IllegalArgumentException("--max-policy-lag must be >= 0 versions (leave it out to bound staleness by "
                     + "--max-staleness-steps only), got " + maxPolicyLag);
         }
-        if (checkpointEvery < 1) {
-            throw new IllegalArgumentException("--checkpoint-every must be >= 1 step, got " + checkpointEvery);
-        }
+        new VersionCadence(checkpointEvery, announceEveryStep); // refuses --checkpoint-every < 1
         Objects.requireNonNull(workDir, "--work-dir");
         if (initPolicyDir == null) {
             throw new IllegalArgumentException("--init-policy is required: the directory of the starting policy "
@@ -82,6 +81,11 @@ public record LearnerConfig(String learnerId, Estimator estimator, int groupsPer
         if (idleTimeout == null || idleTimeout.isNegative()) {
             throw new IllegalArgumentException("--idle-timeout must be >= 0, got " + idleTimeout);
         }
+    }
+
+    /** When this learner announces policy versions, and the staleness bound below which it warns at start-up. */
+    public VersionCadence cadence() {
+        return new VersionCadence(checkpointEvery, announceEveryStep);
     }
 
     /** Dr. GRPO's constant normaliser on its advantages, token-level averaging on every other estimator's. */

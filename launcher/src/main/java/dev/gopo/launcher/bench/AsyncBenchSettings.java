@@ -1,6 +1,7 @@
 package dev.gopo.launcher.bench;
 
 import dev.gopo.launcher.OnlineTraining;
+import dev.gopo.platform.VersionCadence;
 import dev.gopo.ranker.advantage.RewardTransform;
 import dev.gopo.schemas.topic.Estimator;
 import dev.gopo.tasks.PrepareSettings;
@@ -16,8 +17,9 @@ import java.util.OptionalDouble;
  * the runs differ only in how far generation may run ahead of training:
  *
  * <ul>
- *   <li>{@code lockstep}: a policy version every step and staleness bound 0, so the step budget lets the generators
- *       sample exactly one step of groups with the newest weights and the learner waits for them;</li>
+ *   <li>{@code lockstep}: a policy version every step and the smallest staleness bound that allows, 0
+ *       ({@link VersionCadence}), so the step budget lets the generators sample exactly one step of groups with the newest
+ *       weights and the learner waits for them;</li>
  *   <li>{@code async}: the defaults, a version every {@code checkpointEvery} steps and the bound {@code maxStalenessSteps};</li>
  *   <li>with {@code sweep}: also {@code bound-B} for each of {@code sweepBounds} above 0, a version every step.</li>
  * </ul>
@@ -45,10 +47,8 @@ record AsyncBenchSettings(Path workDir, Path cacheDir, PrepareSettings prepare, 
                     + checkpointEvery + " and divide --steps " + steps + ", so that every run is evaluated at the same steps "
                     + "(e.g. --steps 100 --eval-every-steps 20 --checkpoint-every 10)");
         }
-        if (maxStalenessSteps < checkpointEvery - 1) {
-            throw new IllegalArgumentException("--max-staleness-steps " + maxStalenessSteps + " must be >= --checkpoint-every - 1 = "
-                    + (checkpointEvery - 1) + " for the asynchronous run (generators get new weights only at checkpoints)");
-        }
+        // the asynchronous run's cadence; the others announce every step, which any bound >= 0 allows
+        VersionCadence.atCheckpoints(checkpointEvery).requireStalenessBound(maxStalenessSteps);
         sweepBounds = List.copyOf(sweepBounds);
         if (sweepBounds.isEmpty() || sweepBounds.stream().anyMatch(b -> b == null || b < 0)) {
             throw new IllegalArgumentException("--sweep-bounds needs one or more staleness bounds >= 0, got " + sweepBounds);
@@ -62,20 +62,21 @@ record AsyncBenchSettings(Path workDir, Path cacheDir, PrepareSettings prepare, 
     /** Lockstep first (its final reward is the default target), then the asynchronous default, then the sweep. */
     List<AsyncBenchmark.Mode> modes() {
         List<AsyncBenchmark.Mode> modes = new ArrayList<>();
-        modes.add(new AsyncBenchmark.Mode("lockstep", 0, true));
-        modes.add(new AsyncBenchmark.Mode("async", maxStalenessSteps, false));
+        VersionCadence everyStep = VersionCadence.everyStep(checkpointEvery);
+        modes.add(new AsyncBenchmark.Mode("lockstep", everyStep.smallestStalenessBound(), everyStep));
+        modes.add(new AsyncBenchmark.Mode("async", maxStalenessSteps, VersionCadence.atCheckpoints(checkpointEvery)));
         if (sweep) {
-            sweepBounds.stream().filter(b -> b > 0).distinct().sorted()
-                    .forEach(b -> modes.add(new AsyncBenchmark.Mode("bound-" + b, b, true)));
+            sweepBounds.stream().filter(b -> b > everyStep.smallestStalenessBound()).distinct().sorted()
+                    .forEach(b -> modes.add(new AsyncBenchmark.Mode("bound-" + b, b, everyStep)));
         }
         return modes;
     }
 
     /** The run of {@code mode}: the same budget, evaluation at the same steps, only the staleness bound and version cadence differ. */
     OnlineTraining.Settings training(AsyncBenchmark.Mode mode) {
-        int versionEvery = mode.announceEveryStep() ? 1 : checkpointEvery;
         return new OnlineTraining.Settings(steps, groupsPerStep, groupSize, checkpointEvery, generators, List.of(Estimator.GOPO), lr, beta,
                 mode.maxStalenessSteps(), dev.gopo.learner.LearnerConfig.NO_VERSION_BOUND, evalPrompts, samplesPerPrompt,
-                evalEverySteps / versionEvery, seed, RewardTransform.parse("identity"), mode.announceEveryStep());
+                evalEverySteps / mode.cadence().stepsBetweenVersions(), seed, RewardTransform.parse("identity"),
+                mode.cadence().announceEveryStep());
     }
 }

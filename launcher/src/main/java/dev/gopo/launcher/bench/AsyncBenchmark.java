@@ -8,6 +8,7 @@ import dev.gopo.launcher.RunResults;
 import dev.gopo.launcher.SamplingTotals;
 import dev.gopo.launcher.WorkerGroup;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
+import dev.gopo.platform.VersionCadence;
 import dev.gopo.schemas.topic.TopicNames;
 import dev.gopo.tasks.Prepare;
 import dev.gopo.tasks.PreparedArtifacts;
@@ -39,12 +40,13 @@ final class AsyncBenchmark {
     static final String CSV_FILE = "bench-async.csv";
 
     /**
-     * One configuration: lockstep is {@code maxStalenessSteps = 0} with a policy version every step; the asynchronous
-     * default keeps the defaults (a version every checkpoint, the default staleness bound).
+     * One configuration: lockstep is a policy version every step with the smallest bound that allows,
+     * {@code maxStalenessSteps = 0}; the asynchronous default keeps the defaults (a version every checkpoint, the default
+     * staleness bound).
      */
-    record Mode(String label, long maxStalenessSteps, boolean announceEveryStep) {
-        String versions(int checkpointEvery) {
-            return announceEveryStep ? "every step" : "every " + checkpointEvery;
+    record Mode(String label, long maxStalenessSteps, VersionCadence cadence) {
+        String versions() {
+            return cadence.announceEveryStep() ? "every step" : "every " + cadence.stepsBetweenVersions();
         }
     }
 
@@ -92,7 +94,7 @@ final class AsyncBenchmark {
             for (int i = 0; i < modes.size() && !stopRequested; i++) {
                 Mode mode = modes.get(i);
                 out.printf("run %d/%d: %s (staleness bound %d steps, a policy version %s, generators up to %d steps ahead) ...%n", i + 1,
-                        modes.size(), mode.label(), mode.maxStalenessSteps(), mode.versions(settings.checkpointEvery()),
+                        modes.size(), mode.label(), mode.maxStalenessSteps(), mode.versions(),
                         settings.training(mode).stepBudget(0).windowSteps());
                 out.flush();
                 long r0 = System.nanoTime();
@@ -188,11 +190,11 @@ final class AsyncBenchmark {
         for (Outcome o : outcomes) {
             out.printf(Locale.ROOT, "%-18s  %5d  %6d  %-11s  %8.1f s  %10s  %11.0f%%  %13.0f%%  %10.2f  %12.3f  %5.1f%%  %s%n", o.mode().label(),
                     o.mode().maxStalenessSteps(), settings.training(o.mode()).stepBudget(0).windowSteps(),
-                    o.mode().versions(settings.checkpointEvery()), o.wallSeconds(),
+                    o.mode().versions(), o.wallSeconds(),
                     toTarget(o, target), 100 * o.learnerIdle(), 100 * o.generatorIdle(), AsyncFigures.meanStaleness(o.staleness()),
                     o.finalMeanReward(), 100 * o.sampling().wastedShare(), AsyncFigures.histogramText(o.staleness()));
         }
-        Outcome async = outcomes.stream().filter(o -> !o.mode().announceEveryStep()).findFirst().orElse(null);
+        Outcome async = outcomes.stream().filter(o -> !o.mode().cadence().announceEveryStep()).findFirst().orElse(null);
         if (async != null && async != lockstep) {
             OptionalDouble lt = secondsToTarget(lockstep, target);
             OptionalDouble at = secondsToTarget(async, target);
@@ -234,7 +236,7 @@ final class AsyncBenchmark {
                     + "generator_tokens_per_s\n");
             for (Outcome o : outcomes) {
                 w.write(String.format(Locale.ROOT, "%s,%d,%b,%d,%.2f,%.4f,%.4f,%.3f,%s,%.4f,%d,%d,%.1f,%.1f,%.0f,%.0f%n", o.mode().label(),
-                        o.mode().maxStalenessSteps(), o.mode().announceEveryStep(), o.steps(), o.wallSeconds(), o.learnerIdle(),
+                        o.mode().maxStalenessSteps(), o.mode().cadence().announceEveryStep(), o.steps(), o.wallSeconds(), o.learnerIdle(),
                         o.generatorIdle(), AsyncFigures.meanStaleness(o.staleness()), AsyncFigures.histogramText(o.staleness()),
                         o.finalMeanReward(), o.sampling().sampled(), o.sampling().droppedStale(), o.trainMillisPerStep(), o.genMillisPerStep(),
                         o.learnerTokensPerS(), o.generatorTokensPerS()));

@@ -92,6 +92,8 @@ class AsyncFiguresTest {
         assertThat(s.modes()).extracting(AsyncBenchmark.Mode::label).containsExactly("lockstep", "async");
         assertThat(s.training(s.modes().get(0)).stepBudget(0).windowSteps()).as("lockstep: one step of groups").isEqualTo(1);
         assertThat(s.training(s.modes().get(0)).announceEveryStep()).isTrue();
+        assertThat(s.training(s.modes().get(0)).maxStalenessSteps()).as("lockstep: bound 0").isZero();
+        assertThat(s.modes()).extracting(AsyncBenchmark.Mode::versions).containsExactly("every step", "every 10");
         assertThat(s.training(s.modes().get(1)).maxStalenessSteps()).isEqualTo(25);
         assertThat(s.training(s.modes().get(0)).evalEvery() * 1).isEqualTo(20);
         assertThat(s.training(s.modes().get(1)).evalEvery()).as("every 20 steps = every 2 versions").isEqualTo(2);
@@ -104,7 +106,7 @@ class AsyncFiguresTest {
     @Test
     void badValuesAreClearErrors() {
         assertThatThrownBy(() -> parse("--eval-every-steps", "15")).hasMessageContaining("--eval-every-steps 15 must be a multiple");
-        assertThatThrownBy(() -> parse("--max-staleness-steps", "3")).hasMessageContaining("--max-staleness-steps 3 must be >=");
+        assertThatThrownBy(() -> parse("--max-staleness-steps", "3")).hasMessageContaining("--max-staleness-steps 3 is below --checkpoint-every 10 - 1 = 9");
         assertThatThrownBy(() -> parse("--sweep-bounds", "1,-2")).hasMessageContaining("--sweep-bounds");
         assertThatThrownBy(() -> parse("--steps", "0")).hasMessageContaining("--steps");
         assertThatThrownBy(() -> parse("--group-size", "1")).hasMessageContaining("--group-size");
