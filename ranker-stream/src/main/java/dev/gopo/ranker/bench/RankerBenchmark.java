@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  *     </ul>
  *     the ratio is reported per repeat and as the median;</li>
  *   <li>latency, with the last repeat's ranker idle and caught up: {@code latencyGroups} fresh groups are produced at a
- *       paced rate (half the measured ranker throughput by default) and two latencies are recorded per group:
+ *       paced rate (half the median of the repeats' ranker throughputs by default; the machine's CPU busy share during the phase is reported) and two latencies are recorded per group:
  *       emission ({@code emittedAtMs - lastCompletionAtMs}, what the {@code ranker/latency_ms} metric
  *       measures) and visible (when a read_committed consumer got it, which adds the commit interval).</li>
  * </ol>
@@ -132,7 +132,7 @@ public final class RankerBenchmark {
 
     /** What one run measured. */
     public record Result(Options options, long records, double produceSeconds, WarmUp warmUp, List<Repeat> repeats,
-                         double latencyRate, Histogram emission, Histogram visible) {
+                         double latencyRate, Histogram emission, Histogram visible, double latencyCpuBusy) {
         /**
          * Whether the ceiling is void: the broker or a client logged an ERROR while a copy ran, or a copy producer failed
          * a send. A ceiling measured through errors (retries, back-offs, refused appends) is not a ceiling.
@@ -190,9 +190,10 @@ public final class RankerBenchmark {
             }
             if (emission.getTotalCount() > 0) {
                 s.append(String.format("latency:  %d groups at %.0f groups/s offered: emission p50 %d ms, p99 %d ms, max %d ms;"
-                                + " visible to read_committed p50 %d ms, p99 %d ms, max %d ms%n",
+                                + " visible to read_committed p50 %d ms, p99 %d ms, max %d ms; machine CPU busy %s during the phase%n",
                         emission.getTotalCount(), latencyRate, emission.getValueAtPercentile(50), emission.getValueAtPercentile(99), emission.getMaxValue(),
-                        visible.getValueAtPercentile(50), visible.getValueAtPercentile(99), visible.getMaxValue()));
+                        visible.getValueAtPercentile(50), visible.getValueAtPercentile(99), visible.getMaxValue(),
+                        Double.isNaN(latencyCpuBusy) ? "unknown (no /proc/stat)" : String.format("%.0f %%", 100 * latencyCpuBusy)));
             }
             return s.toString();
         }
@@ -252,6 +253,7 @@ public final class RankerBenchmark {
             Histogram emission = new Histogram(TimeUnit.HOURS.toMillis(1), 3);
             Histogram visible = new Histogram(TimeUnit.HOURS.toMillis(1), 3);
             double rate = 0;
+            double latencyCpuBusy = Double.NaN;
             for (int r = 1; r <= o.repeats(); r++) {
                 log.info("repeat {} of {}: ceiling, a transactional copy of {} records", r, o.repeats(), records);
                 Phase copy = copyPhase(cluster, base, copyTopic, records, o, "bench-copy-" + r, jit);
@@ -279,9 +281,12 @@ public final class RankerBenchmark {
                     long deadLetters = RankerMetrics.Snapshot.of(ranker.streams().metrics()).deadLetters();
                     repeats.add(new Repeat(copy, streamsCopy, new Phase(seconds, jitSeconds, PhaseHealth.of(watch, -1, 0), threadTime), deadLetters));
                     if (last && o.latencyGroups() > 0) {
-                        rate = o.latencyRate() > 0 ? o.latencyRate() : o.groups() / seconds / 2;
+                        // half the median of the repeats' throughputs, so that one fast last repeat does not set the rate
+                        rate = o.latencyRate() > 0 ? o.latencyRate() : Result.median(repeats.stream().map(p -> o.groups() / p.ranker().seconds()).toList()) / 2;
                         log.info("latency: {} groups at {} groups/s", o.latencyGroups(), String.format("%.0f", rate));
+                        MachineCpu.Reading cpu0 = MachineCpu.read();
                         measureLatency(cluster, registry, names, data, o, rate, out, emission, visible);
+                        latencyCpuBusy = MachineCpu.busyShare(cpu0, MachineCpu.read());
                     }
                     log.info("ranker metrics: {}", RankerMetrics.Snapshot.of(ranker.streams().metrics()).toLogLine());
                 } finally {
@@ -289,7 +294,7 @@ public final class RankerBenchmark {
                 }
                 jit.awaitQuiet(DRAIN_MAX);
             }
-            return new Result(o, records, produceSeconds, warmUp, repeats, rate, emission, visible);
+            return new Result(o, records, produceSeconds, warmUp, repeats, rate, emission, visible, latencyCpuBusy);
         }
     }
 
