@@ -75,6 +75,8 @@ public final class RankerBenchmark {
     /** A warm-up round that compiled for less than this share of its wall time ends the warm-up. */
     static final int QUIET_JIT_SHARE_PERCENT = 10;
     private static final Duration DRAIN_MAX = Duration.ofSeconds(30);
+    /** Groups paced through the ranker before the measured latency groups, so that the paced path is compiled too. */
+    static final int LATENCY_WARMUP_GROUPS = 5000;
 
     /** Benchmark sizes and settings. */
     public record Options(int groups, int groupSize, int tokens, int partitions, int streamThreads, double externalFraction,
@@ -284,8 +286,12 @@ public final class RankerBenchmark {
                         // half the median of the repeats' throughputs, so that one fast last repeat does not set the rate
                         rate = o.latencyRate() > 0 ? o.latencyRate() : Result.median(repeats.stream().map(p -> o.groups() / p.ranker().seconds()).toList()) / 2;
                         log.info("latency: {} groups at {} groups/s", o.latencyGroups(), String.format("%.0f", rate));
+                        int warmGroups = Math.min(LATENCY_WARMUP_GROUPS, o.latencyGroups());
+                        log.info("latency warm-up: {} groups at the same rate, not recorded", warmGroups);
+                        measureLatency(cluster, registry, names, data, o, rate, out, "lat-warm-up", warmGroups, null, null);
+                        jit.awaitQuiet(DRAIN_MAX);
                         MachineCpu.Reading cpu0 = MachineCpu.read();
-                        measureLatency(cluster, registry, names, data, o, rate, out, emission, visible);
+                        measureLatency(cluster, registry, names, data, o, rate, out, "lat", o.latencyGroups(), emission, visible);
                         latencyCpuBusy = MachineCpu.busyShare(cpu0, MachineCpu.read());
                     }
                     log.info("ranker metrics: {}", RankerMetrics.Snapshot.of(ranker.streams().metrics()).toLogLine());
@@ -507,20 +513,25 @@ public final class RankerBenchmark {
      * and the emitted groups are kept as bytes with their arrival time and decoded after the last one arrived. (Encoding
      * and decoding during the phase took ~40 % of the JVM's CPU samples in it, JFR.)
      */
+    /**
+     * Sends {@code count} groups with ids {@code <prefix>-<n>} at {@code rate} groups/s and records each emitted group's
+     * latencies into {@code emission} and {@code visible}; with null histograms (the warm-up) nothing is recorded.
+     */
     private static void measureLatency(ClusterConfig cluster, SchemaRegistryClient registry, TopicNames names, BenchRecords data, Options o, double rate,
-                                       KafkaConsumer<String, byte[]> out, Histogram emission, Histogram visible) throws InterruptedException {
+                                       KafkaConsumer<String, byte[]> out, String prefix, int count, Histogram emission, Histogram visible)
+            throws InterruptedException {
         GroupEncoder encoder = new GroupEncoder(registry, names, data, o.externalFraction());
-        List<List<ProducerRecord<String, byte[]>>> groups = new ArrayList<>(o.latencyGroups());
-        for (int n = 0; n < o.latencyGroups(); n++) {
-            groups.add(encoder.encode("lat", n));
+        List<List<ProducerRecord<String, byte[]>>> groups = new ArrayList<>(count);
+        for (int n = 0; n < count; n++) {
+            groups.add(encoder.encode(prefix, n));
         }
-        Thread producer = new Thread(() -> send(cluster, o.latencyGroups(), groups::get, rate), "bench-latency-producer");
+        Thread producer = new Thread(() -> send(cluster, count, groups::get, rate), "bench-latency-producer");
         producer.start();
-        List<byte[]> received = new ArrayList<>(o.latencyGroups());
+        List<byte[]> received = new ArrayList<>(count);
         String topic = null;
-        long[] receivedAt = new long[o.latencyGroups()];
+        long[] receivedAt = new long[count];
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        while (received.size() < o.latencyGroups() && System.nanoTime() < deadline) {
+        while (received.size() < count && System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> r : out.poll(Duration.ofMillis(20))) {
                 if (received.size() < receivedAt.length) {
                     receivedAt[received.size()] = System.currentTimeMillis();
@@ -530,8 +541,11 @@ public final class RankerBenchmark {
             }
         }
         producer.join();
-        if (received.size() < o.latencyGroups()) {
-            throw new IllegalStateException("latency phase saw only " + received.size() + " of " + o.latencyGroups() + " groups");
+        if (received.size() < count) {
+            throw new IllegalStateException("latency phase (" + prefix + ") saw only " + received.size() + " of " + count + " groups");
+        }
+        if (emission == null) {
+            return;
         }
         AvroDeserializer<AdvantageGroup> decoder = new AvroDeserializer<>(registry, AdvantageGroup.class);
         for (int k = 0; k < received.size(); k++) {
