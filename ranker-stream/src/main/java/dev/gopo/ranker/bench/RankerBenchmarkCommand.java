@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-ranker", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark the ranker on the embedded broker + registry: groups/s and emission latency p50/p99,",
                 "against the ceiling of a transactional consume-produce copy of the same records, in one run, after a JIT warm-up,",
-                "repeated (copy, ranker, copy, ranker, ...) with the median ratio.",
+                "repeated (copy, Kafka Streams copy, ranker, ...) with the median ratios; each Kafka Streams phase reports where its",
+                "stream thread's time went, and the latency phase (after a paced warm-up) how busy the machine's CPUs were.",
                 "Exit code 3: the broker or a client logged an error while the ceiling was measured, so the ratio is void."})
 public final class RankerBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--groups", defaultValue = "50000", description = "Groups to push through in each repeat. Default: ${DEFAULT-VALUE}")
@@ -44,7 +45,7 @@ public final class RankerBenchmarkCommand implements Callable<Integer> {
     int latencyGroups;
 
     @Option(names = "--latency-rate", defaultValue = "0",
-            description = "Offered groups/s in the latency phase; 0 means half the measured ranker throughput. Default: ${DEFAULT-VALUE}")
+            description = "Offered groups/s in the latency phase; 0 means half the median of the repeats' ranker throughputs. Default: ${DEFAULT-VALUE}")
     double latencyRate;
 
     @Option(names = "--warmup-groups", defaultValue = "10000",
