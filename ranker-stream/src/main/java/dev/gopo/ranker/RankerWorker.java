@@ -40,10 +40,6 @@ public final class RankerWorker implements AutoCloseable {
     }
 
     /**
-     * Kafka Streams settings: the client-config file's properties, then {@code --streams-property} over them, then
-     * the ranker's own options, with exactly_once_v2 always.
-     */
-    /**
      * Produce requests in flight on the stream thread's transactional producer, unless set: 1 instead of Kafka's 5.
      * With transactions v2 (Kafka 4.x) the first batch of each partition in a transaction is verified with the
      * coordinator, and right after a commit it can be answered {@code CONCURRENT_TRANSACTIONS} while the commit markers
@@ -64,6 +60,11 @@ public final class RankerWorker implements AutoCloseable {
      */
     static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
+    /**
+     * Kafka Streams settings: the client-config file's properties, then {@code --streams-property} over them, then
+     * the ranker's own options, with exactly_once_v2 always; the stream thread producer's defaults
+     * ({@link #PRODUCER_IN_FLIGHT}, {@link #PRODUCER_BATCH_BYTES}) unless the user set them.
+     */
     public static Properties streamsProperties(RankerConfig config) {
         Properties props = new Properties();
         props.putAll(config.cluster().client().kafka());
@@ -99,7 +100,15 @@ public final class RankerWorker implements AutoCloseable {
      * ({@link dev.gopo.ranker.topology.RankerMetrics}) and the Kafka Streams client's; returns at once.
      */
     public static RankerWorker start(RankerConfig config, MetricsEndpoint endpoint) {
-        Topology topology = RankerTopology.build(config, config.cluster().registryClient(), endpoint);
+        return start(RankerTopology.build(config, config.cluster().registryClient(), endpoint), config, endpoint);
+    }
+
+    /**
+     * Starts {@code topology} with the ranker's Kafka Streams settings ({@link #streamsProperties}), state listener and
+     * failure handling; returns at once. The ranker's own topology comes from {@link #start(RankerConfig, MetricsEndpoint)};
+     * the benchmark runs a stateless copy this way, so that it is measured on exactly the ranker's settings.
+     */
+    public static RankerWorker start(Topology topology, RankerConfig config, MetricsEndpoint endpoint) {
         KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
         RankerWorker worker = new RankerWorker(streams, endpoint.bindKafkaStreams(streams));
         streams.setUncaughtExceptionHandler(e -> {

@@ -8,6 +8,7 @@ import dev.gopo.files.FileTrees;
 import dev.gopo.platform.ClusterOptions.ClusterConfig;
 import dev.gopo.platform.KafkaClients;
 import dev.gopo.platform.Durations;
+import dev.gopo.platform.bench.Spread;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.RankerWorker;
 import dev.gopo.ranker.topology.RankerMetrics;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
+import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -147,10 +149,8 @@ public final class RankerBenchmark {
             return options.groups() / p.seconds();
         }
 
-        static double median(List<Double> values) {
-            List<Double> sorted = values.stream().sorted().toList();
-            int n = sorted.size();
-            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        Spread over(ToDoubleFunction<Repeat> figure) {
+            return Spread.of(repeats.stream().mapToDouble(figure).toArray());
         }
 
         public String report() {
@@ -176,19 +176,18 @@ public final class RankerBenchmark {
                         r.streamsCopy().seconds(), groupsPerSecond(r.streamsCopy()), r.streamsCopy().jitSeconds(), r.streamsCopyRatio()));
                 s.append(String.format("          Kafka Streams copy: %s; health %s%n", r.streamsCopy().threadTime(), r.streamsCopy().health().describe()));
             }
-            List<Double> ratios = repeats.stream().map(Repeat::ratio).toList();
-            double ceiling = median(repeats.stream().map(r -> groupsPerSecond(r.copy())).toList());
-            double ranker = median(repeats.stream().map(r -> groupsPerSecond(r.ranker())).toList());
-            s.append(String.format("median:   ceiling %.0f groups/s, ranker %.0f groups/s (GOPO, exactly_once_v2)%n", ceiling, ranker));
-            List<Double> floors = repeats.stream().map(Repeat::streamsCopyRatio).toList();
+            Spread ratios = over(Repeat::ratio);
+            Spread streamsCopy = over(Repeat::streamsCopyRatio);
+            s.append(String.format("median:   ceiling %.0f groups/s, ranker %.0f groups/s (GOPO, exactly_once_v2)%n",
+                    over(r -> groupsPerSecond(r.copy())).median(), over(r -> groupsPerSecond(r.ranker())).median()));
             s.append(String.format("kstreams: Kafka Streams copy / ceiling = %.2f (median of %d; min %.2f, max %.2f): the framework's own cost for the ceiling's work%n",
-                    median(floors), floors.size(), floors.stream().min(Double::compare).orElseThrow(), floors.stream().max(Double::compare).orElseThrow()));
+                    streamsCopy.median(), streamsCopy.n(), streamsCopy.min(), streamsCopy.max()));
             if (ceilingVoid()) {
-                s.append(String.format("ratio:    VOID (ranker / ceiling would be %.2f): a ceiling was measured through errors, see above%n", median(ratios)));
+                s.append(String.format("ratio:    VOID (ranker / ceiling would be %.2f): a ceiling was measured through errors, see above%n", ratios.median()));
                 repeats.forEach(r -> r.copy().health().samples().forEach(line -> s.append("          ").append(line).append(System.lineSeparator())));
             } else {
-                s.append(String.format("ratio:    ranker / ceiling = %.2f (median of %d; min %.2f, max %.2f)%n", median(ratios), ratios.size(),
-                        ratios.stream().min(Double::compare).orElseThrow(), ratios.stream().max(Double::compare).orElseThrow()));
+                s.append(String.format("ratio:    ranker / ceiling = %.2f (median of %d; min %.2f, max %.2f)%n", ratios.median(), ratios.n(),
+                        ratios.min(), ratios.max()));
             }
             if (emission.getTotalCount() > 0) {
                 s.append(String.format("latency:  %d groups at %.0f groups/s offered: emission p50 %d ms, p99 %d ms, max %d ms;"
@@ -284,7 +283,7 @@ public final class RankerBenchmark {
                     repeats.add(new Repeat(copy, streamsCopy, new Phase(seconds, jitSeconds, PhaseHealth.of(watch, -1, 0), threadTime), deadLetters));
                     if (last && o.latencyGroups() > 0) {
                         // half the median of the repeats' throughputs, so that one fast last repeat does not set the rate
-                        rate = o.latencyRate() > 0 ? o.latencyRate() : Result.median(repeats.stream().map(p -> o.groups() / p.ranker().seconds()).toList()) / 2;
+                        rate = o.latencyRate() > 0 ? o.latencyRate() : Spread.of(repeats.stream().mapToDouble(p -> o.groups() / p.ranker().seconds()).toArray()).median() / 2;
                         log.info("latency: {} groups at {} groups/s", o.latencyGroups(), String.format("%.0f", rate));
                         int warmGroups = Math.min(LATENCY_WARMUP_GROUPS, o.latencyGroups());
                         log.info("latency warm-up: {} groups at the same rate, not recorded", warmGroups);

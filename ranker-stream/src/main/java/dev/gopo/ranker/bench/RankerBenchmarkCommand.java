@@ -49,7 +49,8 @@ public final class RankerBenchmarkCommand implements Callable<Integer> {
     double latencyRate;
 
     @Option(names = "--warmup-groups", defaultValue = "10000",
-            description = {"Groups per warm-up round, run through the copy and the ranker on topics of their own before measuring (0: no warm-up).",
+            description = {"Groups per warm-up round, run through the copy, the Kafka Streams copy and the ranker on topics of their own before",
+                    "measuring (0: no warm-up).",
                     "Default: ${DEFAULT-VALUE}"})
     int warmupGroups;
 
@@ -59,7 +60,7 @@ public final class RankerBenchmarkCommand implements Callable<Integer> {
     int warmupRounds;
 
     @Option(names = "--repeats", defaultValue = "3",
-            description = "Copy-then-ranker measurements on the same records; the ratio is reported per repeat and as the median. Default: ${DEFAULT-VALUE}")
+            description = "Copy, Kafka Streams copy and ranker measurements on the same records; the ratios are reported per repeat and as medians. Default: ${DEFAULT-VALUE}")
     int repeats;
 
     @Option(names = "--streams-property", paramLabel = "KEY=VALUE",

@@ -1,17 +1,15 @@
 package dev.gopo.ranker.bench;
 
+import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.ranker.RankerConfig;
 import dev.gopo.ranker.RankerWorker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
 /**
  * The ceiling's work done by Kafka Streams: a stateless pass-through topology (source to sink, bytes unchanged) run with
@@ -43,35 +41,25 @@ final class StreamsCopy {
      * stream thread's time split over that span.
      */
     static Timed run(RankerConfig config, String output, KafkaConsumer<byte[], byte[]> out, long records) throws InterruptedException {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (KafkaStreams streams = new KafkaStreams(topology(config.inputTopics(), output), RankerWorker.streamsProperties(config))) {
-            streams.setUncaughtExceptionHandler(e -> {
-                failure.set(e);
-                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            });
-            streams.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (streams.state() != KafkaStreams.State.RUNNING) {
-                if (failure.get() != null || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("streams copy did not reach RUNNING within 60 s (state " + streams.state() + ")", failure.get());
-                }
-                Thread.sleep(10);
+        try (RankerWorker streams = RankerWorker.start(topology(config.inputTopics(), output), config, MetricsEndpoint.off())) {
+            if (!streams.awaitRunning(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("streams copy did not reach RUNNING within 60 s", streams.failure());
             }
-            StreamThreadTime before = StreamThreadTime.now(config.applicationId(), streams.metrics());
+            StreamThreadTime before = StreamThreadTime.now(config.applicationId(), streams.streams().metrics());
             long start = System.nanoTime();
             long seen = 0;
             long end = start + TimeUnit.MINUTES.toNanos(20);
             while (seen < records) {
                 seen += out.poll(Duration.ofMillis(100)).count();
-                if (failure.get() != null) {
-                    throw new IllegalStateException("streams copy failed", failure.get());
+                if (streams.failure() != null) {
+                    throw new IllegalStateException("streams copy failed", streams.failure());
                 }
                 if (System.nanoTime() > end) {
                     throw new IllegalStateException("streams copy wrote only " + seen + " of " + records + " records in 20 minutes");
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Timed(seconds, StreamThreadTime.now(config.applicationId(), streams.metrics()).describeSince(before, seconds));
+            return new Timed(seconds, StreamThreadTime.now(config.applicationId(), streams.streams().metrics()).describeSince(before, seconds));
         }
     }
 
