@@ -20,7 +20,7 @@ final class RunReport {
     static final String LAG_OPTIMIZER_STEPS = "lag/optimizer_steps";
     static final String LAG_POLICY_VERSIONS = "lag/policy_versions";
     /** Cumulative counters of the learner (see the learner README): the last step's value is the run's total. */
-    static final List<String> TOTALS = List.of("steps/recomputed", "steps/skipped_non_finite", "stale/dropped_groups",
+    static final List<String> TOTALS = List.of("steps/recomputed", "steps/skipped_non_finite", SamplingTotals.STALE_DROPPED_GROUPS,
             "dead_letters/total");
 
     private static final String INDENT = "   ";

@@ -10,6 +10,7 @@ import dev.gopo.platform.KafkaClients;
 import dev.gopo.platform.MetricsEndpoint;
 import dev.gopo.platform.PollingWorker;
 import dev.gopo.platform.RecordPublisher;
+import dev.gopo.platform.VersionCadence;
 import dev.gopo.policy.PolicyModel;
 import dev.gopo.policy.training.NonFiniteStepException;
 import dev.gopo.policy.training.PolicyTrainer;
@@ -120,11 +121,12 @@ public final class Learner implements PollingWorker {
         this.assembler = new StepAssembler(config.groupsPerStep());
         this.admission = new GroupAdmission(config.maxStalenessSteps(), config.maxPolicyLag(), config.trainer().temperature(),
                 config.lossNormaliser(), config.replay());
+        VersionCadence cadence = config.cadence();
         if (config.replay()) {
             log.info("replay mode: groups carry the policy steps and versions of the recorded run, so the future-policy and "
                     + "staleness checks are off; lag metrics are on the recorded run's clock");
-        } else if (config.cadence().isBelowSmallestBound(config.maxStalenessSteps())) {
-            log.warn("{}, or use --announce-every-step", config.cadence().belowSmallestBoundMessage(config.maxStalenessSteps()));
+        } else if (cadence.isBelowSmallestBound(config.maxStalenessSteps())) {
+            log.warn("{}, or use --announce-every-step", cadence.belowSmallestBoundMessage(config.maxStalenessSteps()));
         }
         Optional<Checkpoint> latest = checkpoints.latest();
         if (latest.isPresent()) {

@@ -61,7 +61,7 @@ public record LearnerConfig(String learnerId, Estimator estimator, int groupsPer
             throw new IllegalArgumentException("--max-policy-lag must be >= 0 versions (leave it out to bound staleness by "
                     + "--max-staleness-steps only), got " + maxPolicyLag);
         }
-        new VersionCadence(checkpointEvery, announceEveryStep); // refuses --checkpoint-every < 1
+        VersionCadence.requireCheckpointEvery(checkpointEvery);
         Objects.requireNonNull(workDir, "--work-dir");
         if (initPolicyDir == null) {
             throw new IllegalArgumentException("--init-policy is required: the directory of the starting policy "

@@ -132,7 +132,11 @@ public final class KafkaClients {
         }
     }
 
-    /** Creates any of {@code topics} that do not exist yet (replication factor 1 for one broker, else 3 capped by brokers). */
+    /**
+     * Creates any of {@code topics} that do not exist yet (replication factor 1 for one broker, else 3 capped by brokers),
+     * then waits, up to 30 s, until every partition of every one of {@code topics} has a leader that serves requests
+     * ({@link #awaitLeaders}), whoever created it.
+     */
     public static void ensureTopics(ClusterConfig cluster, Collection<String> topics, int partitions) {
         try (Admin admin = admin(cluster)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -159,7 +163,8 @@ public final class KafkaClients {
             if (e.getCause() instanceof AuthenticationException auth) {
                 throw authenticationFailed(cluster, auth);
             }
-            throw new IllegalStateException("cannot create topics " + topics + " on " + cluster.bootstrapServers() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create topics " + topics + " on " + cluster.bootstrapServers()
+                    + ", or their partitions had no serving leader within 30 s: " + e.getMessage(), e);
         }
     }
 

@@ -2,8 +2,8 @@ package dev.gopo.platform;
 
 /**
  * How often the learner announces a policy version, and the least staleness bound that lets generators keep sampling
- * between two versions. The one place for the rule; the learner warns when a bound breaks it, {@code gopo run} and
- * {@code gopo bench-async} refuse it at start-up.
+ * between two versions. The one place for the rule; the learner warns when a bound breaks it, {@code gopo run},
+ * {@code gopo bench-async} and {@code gopo study} refuse it at start-up.
  *
  * <p>The learner announces a version every
  *
@@ -31,6 +31,11 @@ package dev.gopo.platform;
 public record VersionCadence(int checkpointEvery, boolean announceEveryStep) {
 
     public VersionCadence {
+        requireCheckpointEvery(checkpointEvery);
+    }
+
+    /** Refuses {@code --checkpoint-every < 1}: a learner that never checkpoints never announces a version. */
+    public static void requireCheckpointEvery(int checkpointEvery) {
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 1 step, got " + checkpointEvery);
         }

@@ -74,7 +74,7 @@ record AsyncBenchSettings(Path workDir, Path cacheDir, PrepareSettings prepare, 
 
     /** The run of {@code mode}: the same budget, evaluation at the same steps, only the staleness bound and version cadence differ. */
     OnlineTraining.Settings training(AsyncBenchmark.Mode mode) {
-        return new OnlineTraining.Settings(steps, groupsPerStep, groupSize, checkpointEvery, generators, List.of(Estimator.GOPO), lr, beta,
+        return new OnlineTraining.Settings(steps, groupsPerStep, groupSize, mode.cadence().checkpointEvery(), generators, List.of(Estimator.GOPO), lr, beta,
                 mode.maxStalenessSteps(), dev.gopo.learner.LearnerConfig.NO_VERSION_BOUND, evalPrompts, samplesPerPrompt,
                 evalEverySteps / mode.cadence().stepsBetweenVersions(), seed, RewardTransform.parse("identity"),
                 mode.cadence().announceEveryStep());

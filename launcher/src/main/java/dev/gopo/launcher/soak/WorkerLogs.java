@@ -82,8 +82,10 @@ final class WorkerLogs {
 
     static String mask(String message) {
         // group ids (prompt id @ coordinates) and hex ids vary per record; what is left tells the kinds apart
-        String masked = NUMBER.matcher(HEX.matcher(GROUP_ADDRESS.matcher(CLIENT_PREFIX.matcher(message).replaceFirst("[client] "))
-                .replaceAll("<group>")).replaceAll("<hex>")).replaceAll("#");
+        String masked = CLIENT_PREFIX.matcher(message).replaceFirst("[client] ");
+        masked = GROUP_ADDRESS.matcher(masked).replaceAll("<group>");
+        masked = HEX.matcher(masked).replaceAll("<hex>");
+        masked = NUMBER.matcher(masked).replaceAll("#");
         return masked.length() > MAX_MESSAGE ? masked.substring(0, MAX_MESSAGE) + "…" : masked;
     }
 }
